@@ -1,0 +1,96 @@
+"""Command line: argparse and dispatch only; errors become one line."""
+import argparse
+import os
+import sys
+
+from rescue import __version__
+from rescue.errors import EXIT_CANNOT, RescueError, UsageError
+from rescue.facts import check_release_option
+from rescue.rpmdb import DEFAULT_DBPATH
+
+EPILOG = """\
+exit codes:
+  0  ok (status: the inspection worked, whatever it found)
+  1  check: unsafe to reboot; rollback/undo: no safe target, nothing to undo
+  2  usage error
+  3  cannot inspect or cannot change the host (nothing was changed)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError("%s (see %s --help)" % (message, self.prog))
+
+
+def _common_options(parser, suppress):
+    """Options every command takes, before or after the command name."""
+    default = (lambda value: argparse.SUPPRESS) if suppress else (lambda v: v)
+    group = parser.add_argument_group("common options")
+    group.add_argument("--root", metavar="DIR", default=default("/"),
+                       help="the host's root; everything is read below it "
+                            "(default /)")
+    group.add_argument("--dbpath", metavar="DIR", default=default(DEFAULT_DBPATH),
+                       help="RPM database inside the root (default %s)"
+                            % DEFAULT_DBPATH)
+    group.add_argument("--running-kernel", metavar="REL",
+                       default=default(None),
+                       help="the running kernel (default: uname -r when the "
+                            "root is /, else unknown)")
+    group.add_argument("--any-build", action="store_true",
+                       default=default(False),
+                       help="count module RPMs of any OVS build, not only "
+                            "the installed openvswitch's")
+    group.add_argument("--json", action="store_true", default=default(False),
+                       help="JSON on stdout (schema_version 1)")
+
+
+def build_parser():
+    from rescue.commands import check, status
+    parser = _Parser(prog="ovs-rescue", epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     description="Keep a XenServer host bootable with its "
+                                 "Open vSwitch kernel module.")
+    parser.add_argument("--version", action="version",
+                        version="ovs-rescue %s" % __version__)
+    _common_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (status, check):
+        sub = commands.add_parser(
+            module.NAME, help=module.HELP, description=module.HELP,
+            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        _common_options(sub, suppress=True)
+        module.add_arguments(sub)
+        sub.set_defaults(handler=module.run)
+    return parser
+
+
+def parse(argv):
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "handler", None):
+        raise UsageError("a command is needed: status, check "
+                         "(see ovs-rescue --help)")
+    check_release_option(args.running_kernel, "--running-kernel")
+    return args
+
+
+def main(argv=None):
+    try:
+        args = parse(sys.argv[1:] if argv is None else argv)
+        code = args.handler(args, sys.stdout)
+        sys.stdout.flush()
+        return code
+    except RescueError as error:
+        print("ovs-rescue: error: %s" % error, file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("ovs-rescue: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_CANNOT
+    except Exception as error:  # never a traceback on a rescue console
+        if os.environ.get("OVS_RESCUE_DEBUG"):
+            raise
+        print("ovs-rescue: internal error: %s: %s (set OVS_RESCUE_DEBUG=1 "
+              "for a traceback)" % (type(error).__name__, error),
+              file=sys.stderr)
+        return EXIT_CANNOT

@@ -1,0 +1,30 @@
+"""The one error family of the tool and the exit codes it maps to."""
+
+EXIT_OK = 0
+EXIT_UNSAFE = 1      # check: unsafe to reboot; rollback: no safe target
+EXIT_USAGE = 2
+EXIT_CANNOT = 3      # cannot inspect, or cannot change (nothing changed)
+
+
+class RescueError(Exception):
+    """An error the user can act on; printed as one line, never a traceback."""
+
+    exit_code = EXIT_CANNOT
+
+
+class UsageError(RescueError, ValueError):
+    exit_code = EXIT_USAGE
+
+
+class CannotInspect(RescueError):
+    exit_code = EXIT_CANNOT
+
+
+class CannotChange(RescueError):
+    exit_code = EXIT_CANNOT
+
+
+class Refused(RescueError):
+    """The request is understood but unsafe or impossible (exit 1)."""
+
+    exit_code = EXIT_UNSAFE

@@ -1,0 +1,62 @@
+"""Names of things on a XenServer host: kernel releases, boot files, packages."""
+import re
+
+# A kernel release in `uname -r` form: starts with a digit, then only these.
+_RELEASE = re.compile(r"[0-9][A-Za-z0-9._+~^-]*\Z")
+
+IMAGE_PREFIX = "vmlinuz-"
+INITRD_PREFIX = "initrd-"
+INITRD_SUFFIX = ".img"
+XEN_SUFFIX = "xen"
+
+OVS_PACKAGE = "openvswitch"
+MODULE_PACKAGE_PREFIX = "openvswitch-modules-xen-"
+
+# The boot links of XenServer 5.6-6.2, named by extlinux.conf's `xe` entry.
+IMAGE_LINK = "vmlinuz-2.6-xen"
+INITRD_LINK = "initrd-2.6-xen.img"
+BOOT_LINKS = (IMAGE_LINK, INITRD_LINK)
+
+
+def is_release(text):
+    """True when text is a well-formed kernel release."""
+    return bool(_RELEASE.match(text))
+
+
+def image_name(release):
+    return IMAGE_PREFIX + release
+
+
+def initrd_name(release):
+    return INITRD_PREFIX + release + INITRD_SUFFIX
+
+
+def release_of_image(name):
+    """The release of a `vmlinuz-<release>` file name, or None."""
+    if name.startswith(IMAGE_PREFIX) and name != IMAGE_LINK:
+        release = name[len(IMAGE_PREFIX):]
+        if is_release(release):
+            return release
+    return None
+
+
+def release_of_initrd(name):
+    """The release of an `initrd-<release>.img` file name, or None."""
+    if (name.startswith(INITRD_PREFIX) and name.endswith(INITRD_SUFFIX)
+            and name != INITRD_LINK):
+        release = name[len(INITRD_PREFIX):-len(INITRD_SUFFIX)]
+        if is_release(release):
+            return release
+    return None
+
+
+def module_package_name(release):
+    """The package that carries OVS's module for a xen kernel release.
+
+    The package names the kernel without the `xen` of `uname -r`:
+    2.6.32.43-0.4.1.xs1.8.0.847.170785xen ->
+    openvswitch-modules-xen-2.6.32.43-0.4.1.xs1.8.0.847.170785
+    """
+    if not release.endswith(XEN_SUFFIX) or len(release) == len(XEN_SUFFIX):
+        return None
+    return MODULE_PACKAGE_PREFIX + release[:-len(XEN_SUFFIX)]

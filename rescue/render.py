@@ -1,0 +1,121 @@
+"""Turn reports into console text or a JSON document (schema_version 1)."""
+import json
+
+from rescue.textout import field, paint, wrap
+
+SCHEMA_VERSION = 1
+
+
+def to_json(document):
+    return json.dumps(dict(document, schema_version=SCHEMA_VERSION),
+                      indent=2, sort_keys=True)
+
+
+def report_document(report):
+    return {
+        "ok": report.ok,
+        "ovs_build": report.ovs_build,
+        "running": report.running,
+        "pending": report.pending,
+        "any_build": report.any_build,
+        "kernels": [_kernel_document(k) for k in report.kernels],
+        "problems": list(report.problems),
+    }
+
+
+def _kernel_document(kernel):
+    return {
+        "release": kernel.release, "eligible": kernel.eligible,
+        "running": kernel.running, "pending": kernel.pending,
+        "image": kernel.image, "initrd": kernel.initrd,
+        "module_package": kernel.module_package,
+        "module_file": kernel.module_file,
+        "problems": list(kernel.problems), "fix": kernel.fix,
+    }
+
+
+def verdict(report):
+    """The first line: is a reboot safe, and if not, the main reason."""
+    if report.ok:
+        return "OK: safe to reboot; boot pair and running kernel have OVS %s" \
+            % report.ovs_build
+    pending = report.kernel(report.pending) if report.pending else None
+    running = report.kernel(report.running) if report.running else None
+    if pending is None:
+        reason = "no usable boot link in /boot"
+    elif not pending.eligible:
+        reason = "the kernel that boots next has no usable OVS module"
+    elif running is not None and not running.eligible:
+        reason = "the running kernel has no usable OVS module"
+    else:
+        reason = "the boot pair is not one kernel's image and initrd"
+    return "UNSAFE to reboot: " + reason
+
+
+def host_lines(report):
+    lines = field("OVS", "build %s (package openvswitch)" % report.ovs_build,
+                  indent=0)
+    lines += field("running", report.running or "unknown", indent=0)
+    lines += field("pending", report.pending or "none", indent=0)
+    return lines
+
+
+def problem_lines(report):
+    if not report.problems:
+        return []
+    lines = ["", "Problems:"]
+    for problem in report.problems:
+        lines += wrap("- " + problem, indent=2)
+    return lines
+
+
+def fix_lines(report):
+    """What would make the host safe: install a package, or roll back."""
+    lines = []
+    for kernel in report.kernels:
+        if (kernel.pending or kernel.running) and kernel.fix:
+            lines += wrap("- install %s" % kernel.fix, indent=2)
+    if not report.ok and any(k.eligible for k in report.kernels):
+        lines += wrap("- or point the boot pair at a safe kernel: "
+                      "ovs-rescue rollback --dry-run, then rollback", indent=2)
+    return ["", "Fix:"] + lines if lines else []
+
+
+def kernel_lines(kernel):
+    marks = ("R" if kernel.running else " ") + ("P" if kernel.pending else " ")
+    state = "safe" if kernel.eligible else "NOT SAFE"
+    head = "%s %s" % (marks, kernel.release)
+    lines = [head + " " * max(1, 79 - len(head) - len(state)) + state]
+    lines += field("image", kernel.image or "(none)", indent=5, label_width=7)
+    lines += field("initrd", kernel.initrd or "(none)", indent=5, label_width=7)
+    lines += field("rpm", kernel.module_package or "(none)", indent=5,
+                   label_width=7)
+    lines += field("module", _short_module_path(kernel) or "(none)", indent=5,
+                   label_width=7)
+    for problem in kernel.problems:
+        lines += wrap("! " + problem, indent=5)
+    return lines
+
+
+def _short_module_path(kernel):
+    """The module path below /lib/modules/<release>/, which the head names."""
+    prefix = "/lib/modules/%s/" % kernel.release
+    path = kernel.module_file
+    if path and path.startswith(prefix):
+        return "<modules dir>/" + path[len(prefix):]
+    return path
+
+
+def check_text(report, colour=False):
+    lines = [paint(verdict(report), report.ok, colour)] + host_lines(report)
+    return "\n".join(lines + problem_lines(report) + fix_lines(report))
+
+
+def status_text(report, colour=False):
+    lines = [paint(verdict(report), report.ok, colour)] + host_lines(report)
+    lines += ["", "Kernels, newest first (R running, P pending):"]
+    if not report.kernels:
+        lines.append("  (no kernel images in /boot)")
+    for kernel in report.kernels:
+        lines += kernel_lines(kernel)
+    return "\n".join(lines + problem_lines(report) + fix_lines(report))

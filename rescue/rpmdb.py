@@ -1,0 +1,93 @@
+"""Ask the RPM database about openvswitch and its module packages."""
+import os
+import shutil
+from typing import Dict, NamedTuple, Sequence, Tuple
+
+from rescue import naming
+from rescue.errors import CannotInspect
+from rescue.run import run
+
+DEFAULT_DBPATH = "/var/lib/rpm"
+# Any of these makes a directory an RPM database (sqlite, bdb, ndb backends).
+DATABASE_FILES = ("rpmdb.sqlite", "Packages", "Packages.db")
+
+# One line a package, then one a file; tabs cannot occur in names or versions.
+QUERY_FORMAT = "P\\t%{NAME}\\t%{VERSION}\\t%{RELEASE}\\n[F\\t%{FILENAMES}\\n]"
+
+
+class Package(NamedTuple):
+    name: str
+    version: str
+    release: str
+    files: Tuple[str, ...]
+
+
+def check_database(root, dbpath):
+    """Refuse a dbpath without a database: rpm would silently create one."""
+    path = os.path.join(root, dbpath.lstrip("/"))
+    if not any(os.path.isfile(os.path.join(path, name))
+               for name in DATABASE_FILES):
+        raise CannotInspect(
+            "no RPM database at %s (none of %s); pass --dbpath"
+            % (path, ", ".join(DATABASE_FILES)))
+
+
+def rpm_argv(rpm, root, dbpath, names):
+    return [rpm, "--root", root, "--dbpath", dbpath, "-q",
+            "--qf", QUERY_FORMAT, "--"] + list(names)
+
+
+def query_packages(root, dbpath, names: Sequence[str]) -> Dict[str, Tuple[Package, ...]]:
+    """Installed packages of the exact names given, in one rpm process."""
+    check_database(root, dbpath)
+    rpm = shutil.which("rpm")
+    if rpm is None:
+        raise CannotInspect("rpm not found on PATH; install rpm")
+    done = run(rpm_argv(rpm, root, dbpath, names))
+    errors = [line for line in done.stderr.splitlines()
+              if line.startswith("error:")]
+    if errors:
+        raise CannotInspect("rpm failed on the database at %s: %s"
+                            % (os.path.join(root, dbpath.lstrip("/")),
+                               errors[-1][len("error:"):].strip()))
+    packages, missing = parse_query_output(done.stdout)
+    if done.returncode not in (0, missing):
+        raise CannotInspect("rpm exited %d: %s" % (
+            done.returncode, done.stderr.strip() or "no message"))
+    return packages
+
+
+def parse_query_output(text):
+    """Packages by name, and how many names rpm said are not installed."""
+    found = []
+    missing = 0
+    for line in text.splitlines():
+        if line.startswith("P\t"):
+            _, name, version, release = line.split("\t", 3)
+            found.append([name, version, release, []])
+        elif line.startswith("F\t") and found:
+            found[-1][3].append(line[2:])
+        elif line.startswith("package ") and line.endswith(" is not installed"):
+            missing += 1
+    packages = {}
+    for name, version, release, files in found:
+        packages.setdefault(name, ())
+        packages[name] += (Package(name, version, release, tuple(files)),)
+    return packages, missing
+
+
+def module_file(package):
+    """The OVS datapath module a module package owns, or None."""
+    modules = [f for f in package.files if f.endswith(".ko")]
+    for wanted in ("openvswitch.ko", "openvswitch_mod.ko"):
+        for path in modules:
+            if path.endswith("/" + wanted):
+                return path
+    return modules[0] if modules else None
+
+
+def wanted_names(releases):
+    """openvswitch plus the module package of every release, sorted."""
+    names = {naming.module_package_name(r) for r in releases}
+    names.discard(None)
+    return [naming.OVS_PACKAGE] + sorted(names)

@@ -1,0 +1,150 @@
+"""Fixture hosts on the real file system with a real RPM database.
+
+The one place tests build hosts: real RPMs from generated spec files
+(cached per session), installed with the real `rpm` into a temporary root,
+a /boot of real files and symlinks, module files with a real ELF .modinfo.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import textwrap
+from typing import NamedTuple, Optional, Tuple
+
+from rescue import naming, sample
+
+OVS_BUILD = "1.11.0"
+OLD_BUILD = "1.10.0"
+# Three XenServer 6.x kernels, oldest first.
+K_OLD = "2.6.32.12-0.7.1.xs5.6.100.323.170596xen"
+K835 = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
+K847 = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"
+DBPATH = "/var/lib/rpm"
+
+
+class Rpm(NamedTuple):
+    name: str
+    version: str
+    release: str = "1"
+    files: Tuple[Tuple[str, bytes], ...] = ()
+
+
+class Kernel(NamedTuple):
+    release: str
+    image: bool = True
+    initrd: bool = True
+    module_build: Optional[str] = OVS_BUILD    # None: no module RPM
+    module_on_disk: bool = True
+    vermagic: Optional[str] = None             # default: the release itself
+
+
+def module_rpm(release, build, vermagic=None):
+    """The openvswitch-modules-xen package of one kernel and OVS build."""
+    elf = sample.module_elf(vermagic or release)
+    return Rpm(naming.module_package_name(release), build, "1",
+               ((sample.module_path(release), elf),))
+
+
+def ovs_rpm(build=OVS_BUILD):
+    return Rpm(naming.OVS_PACKAGE, build, "1",
+               (("/usr/share/openvswitch/build", build.encode() + b"\n"),))
+
+
+class RpmFactory:
+    """Builds noarch RPMs with rpmbuild, each once per cache directory."""
+
+    def __init__(self, cache_dir):
+        self.cache_dir = cache_dir
+
+    def build(self, rpm):
+        digest = hashlib.sha256(repr(rpm).encode()).hexdigest()[:16]
+        out = os.path.join(self.cache_dir, "%s-%s.rpm" % (rpm.name, digest))
+        if os.path.exists(out):
+            return out
+        top = os.path.join(self.cache_dir, "build-" + digest)
+        payload = os.path.join(top, "payload")
+        for path, data in rpm.files:
+            sample.write_file(payload, path, data)
+        spec = os.path.join(top, "package.spec")
+        with open(spec, "w") as handle:
+            handle.write(_spec(rpm, payload))
+        subprocess.run(["rpmbuild", "-bb", "--quiet",
+                        "--define", "_topdir " + top,
+                        "--define", "_build_id_links none", spec],
+                       check=True, stdout=subprocess.DEVNULL)
+        built = [os.path.join(d, f) for d, _, fs in os.walk(top)
+                 for f in fs if f.endswith(".rpm")]
+        shutil.move(built[0], out)
+        shutil.rmtree(top)
+        return out
+
+
+def _spec(rpm, payload):
+    files = "\n".join(path for path, _ in rpm.files)
+    return textwrap.dedent("""\
+        Name: {name}
+        Version: {version}
+        Release: {release}
+        Summary: ovs-rescue test package
+        License: GPL
+        BuildArch: noarch
+        %description
+        Test package.
+        %install
+        mkdir -p %{{buildroot}}
+        cp -a {payload}/. %{{buildroot}}/
+        %files
+        {files}
+        """).format(name=rpm.name, version=rpm.version, release=rpm.release,
+                    payload=payload, files=files)
+
+
+def install_rpms(root, paths, dbpath=DBPATH):
+    """Install built RPMs into root's database with the real rpm."""
+    os.makedirs(os.path.join(root, dbpath.lstrip("/")), exist_ok=True)
+    command = ["rpm", "--root", root, "--dbpath", dbpath, "-i", "--nodeps",
+               "--noscripts", "--ignorearch", "--force"]
+    if not paths:
+        command = ["rpm", "--root", root, "--dbpath", dbpath, "--initdb"]
+    subprocess.run(command + list(paths), check=True,
+                   stderr=subprocess.DEVNULL)
+
+
+def make_host(root, factory, kernels, pending=None, ovs_build=OVS_BUILD,
+              extra_rpms=()):
+    """A host with these kernels; boot links at `pending`'s pair."""
+    os.makedirs(root, exist_ok=True)
+    os.makedirs(os.path.join(root, "boot"), exist_ok=True)
+    rpms = [ovs_rpm(ovs_build)] if ovs_build else []
+    rpms += list(extra_rpms)
+    for kernel in kernels:
+        sample.write_kernel(root, kernel.release, kernel.image, kernel.initrd)
+        if kernel.module_build:
+            rpms.append(module_rpm(kernel.release, kernel.module_build,
+                                   kernel.vermagic))
+    install_rpms(root, [factory.build(r) for r in rpms])
+    for kernel in kernels:
+        if kernel.module_build and not kernel.module_on_disk:
+            os.unlink(os.path.join(
+                root, sample.module_path(kernel.release).lstrip("/")))
+    if pending:
+        sample.point_at(root, pending)
+    return root
+
+
+def tree_state(path):
+    """Every entry below path with its type, link target or content hash."""
+    state = {}
+    for directory, dirs, files in os.walk(path):
+        for name in sorted(dirs + files):
+            full = os.path.join(directory, name)
+            rel = os.path.relpath(full, path)
+            if os.path.islink(full):
+                state[rel] = ("link", os.readlink(full))
+            elif os.path.isdir(full):
+                state[rel] = ("dir", oct(os.lstat(full).st_mode))
+            else:
+                with open(full, "rb") as handle:
+                    state[rel] = ("file", hashlib.sha256(handle.read()).hexdigest(),
+                                  os.lstat(full).st_mtime_ns)
+    return state
