@@ -148,3 +148,47 @@ def tree_state(path):
                     state[rel] = ("file", hashlib.sha256(handle.read()).hexdigest(),
                                   os.lstat(full).st_mtime_ns)
     return state
+
+
+def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
+             initrd_pending=None, journal=None):
+    """HostFacts built in memory, for the pure decision tests."""
+    from rescue import bootdir, facts
+    images = frozenset(k.release for k in kernels if k.image)
+    initrds = frozenset(k.release for k in kernels if k.initrd)
+    initrd_pending = initrd_pending or pending
+
+    def link(name, release, file_name):
+        if release is None:
+            return bootdir.BootLink(name, False, None, None, None,
+                                    name + " is missing")
+        return bootdir.BootLink(name, True, file_name, file_name, release, None)
+    links = {
+        naming.IMAGE_LINK: link(naming.IMAGE_LINK, pending,
+                                pending and naming.image_name(pending)),
+        naming.INITRD_LINK: link(naming.INITRD_LINK, initrd_pending,
+                                 initrd_pending and
+                                 naming.initrd_name(initrd_pending)),
+    }
+    modules = {}
+    for k in kernels:
+        packages = ()
+        if k.module_build:
+            path = sample.module_path(k.release)
+            module = facts.ModuleFile(
+                path, (k.vermagic or k.release) if k.module_on_disk else None,
+                None if k.module_on_disk else "module file missing")
+            packages = (facts.ModulePackage(
+                naming.module_package_name(k.release), k.module_build, "1",
+                module),)
+        modules[k.release] = packages
+    return facts.HostFacts("/host", DBPATH, bootdir.BootFacts(
+        images, initrds, links), running, ovs_build, modules, journal)
+
+
+def run_cli(capsys, *argv):
+    """Run the command line in-process: (exit code, stdout, stderr)."""
+    from rescue.cli import main
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err

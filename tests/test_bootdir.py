@@ -1,0 +1,98 @@
+"""The /boot scanner on a fake file system (fast), one case a test."""
+import os
+
+import pytest
+
+from rescue import bootdir
+from rescue.errors import CannotInspect
+from tests.hosts import K835, K847
+
+BOOT = "/host/boot"
+
+
+@pytest.fixture
+def boot(fs):
+    fs.create_dir(BOOT)
+    return fs
+
+
+def kernel(fs, release, initrd=True):
+    fs.create_file("%s/vmlinuz-%s" % (BOOT, release))
+    if initrd:
+        fs.create_file("%s/initrd-%s.img" % (BOOT, release))
+
+
+def links(image, initrd):
+    os.symlink(image, BOOT + "/vmlinuz-2.6-xen")
+    os.symlink(initrd, BOOT + "/initrd-2.6-xen.img")
+
+
+def test_kernels_and_initrds_are_found(boot):
+    kernel(boot, K835)
+    kernel(boot, K847, initrd=False)
+    facts = bootdir.scan_boot("/host")
+    assert facts.images == {K835, K847}
+    assert facts.initrds == {K835}
+
+
+@pytest.mark.parametrize("junk", [
+    "vmlinuz-2.6.32.bak~ x", "vmlinuz-", "vmlinuz-abc", "vmlinuz-1 2",
+    "vmlinuz-1\nxen", "initrd-1.0xen.img.orig", "xen.gz", "extlinux.conf",
+])
+def test_junk_in_boot_is_ignored(boot, junk):
+    boot.create_file(BOOT + "/" + junk)
+    assert bootdir.scan_boot("/host").images == frozenset()
+
+
+def test_a_vmlinuz_that_is_not_a_regular_file_is_not_a_kernel(boot):
+    boot.create_dir(BOOT + "/vmlinuz-2.6.32xen")
+    os.symlink("vmlinuz-2.6.32xen", BOOT + "/vmlinuz-2.6.33xen")
+    assert bootdir.scan_boot("/host").images == frozenset()
+
+
+def test_relative_links_name_the_pending_pair(boot):
+    kernel(boot, K847)
+    links("vmlinuz-" + K847, "initrd-%s.img" % K847)
+    facts = bootdir.scan_boot("/host")
+    assert bootdir.pending_pair(facts.links) == (K847, K847)
+    assert bootdir.link_problems(facts.links) == ()
+
+
+def test_absolute_link_is_read_inside_the_root_with_a_warning(boot):
+    kernel(boot, K847)
+    links("/boot/vmlinuz-" + K847, "initrd-%s.img" % K847)
+    facts = bootdir.scan_boot("/host")
+    assert bootdir.pending_pair(facts.links) == (K847, K847)
+    assert "absolute target" in bootdir.link_problems(facts.links)[0]
+
+
+@pytest.mark.parametrize("target, problem", [
+    ("vmlinuz-" + K835, "dangling"),
+    ("../etc/passwd", "outside /boot"),
+    ("/etc/vmlinuz-" + K847, "outside /boot"),
+    ("xen.gz", "not a kernel file"),
+])
+def test_unusable_image_link_is_a_problem(boot, target, problem):
+    kernel(boot, K847)
+    links(target, "initrd-%s.img" % K847)
+    facts = bootdir.scan_boot("/host")
+    assert bootdir.pending_pair(facts.links) == (None, K847)
+    assert problem in bootdir.link_problems(facts.links)[0]
+
+
+def test_missing_links_are_problems(boot):
+    facts = bootdir.scan_boot("/host")
+    assert bootdir.pending_pair(facts.links) == (None, None)
+    assert len(bootdir.link_problems(facts.links)) == 2
+
+
+def test_a_regular_file_in_place_of_a_link_is_a_problem(boot):
+    boot.create_file(BOOT + "/vmlinuz-2.6-xen")
+    facts = bootdir.scan_boot("/host")
+    assert "not a symlink" in facts.links["vmlinuz-2.6-xen"].problem
+
+
+def test_missing_boot_directory_cannot_be_inspected(fs):
+    fs.create_dir("/host")
+    with pytest.raises(CannotInspect, match="/host/boot"):
+        bootdir.scan_boot("/host")
