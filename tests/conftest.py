@@ -1,10 +1,14 @@
 """Shared fixtures: the RPM factory and a healthy fixture host."""
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from tests import hosts
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def pytest_configure(config):
@@ -26,3 +30,51 @@ def make_host(tmp_path, rpm_factory):
         root = os.path.join(str(tmp_path), name)
         return hosts.make_host(root, rpm_factory, kernels, pending, **options)
     return make
+
+
+def find_python36():
+    """The oldest dom0 Python we serve; CI must have it."""
+    explicit = os.environ.get("OVS_RESCUE_PY36")
+    if explicit:
+        return explicit
+    try:
+        pyenv_root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
+                                    universal_newlines=True).stdout.strip()
+    except OSError:
+        pyenv_root = os.path.expanduser("~/.pyenv")
+    return os.path.join(pyenv_root or os.path.expanduser("~/.pyenv"),
+                        "versions", "3.6.15", "bin", "python3")
+
+
+@pytest.fixture(scope="session")
+def python36():
+    path = find_python36()
+    if not os.access(path, os.X_OK):
+        pytest.fail("Python 3.6 not found at %s (set OVS_RESCUE_PY36): the "
+                    "zipapp must be tested under the oldest dom0 Python" % path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def zipapp(tmp_path_factory):
+    """dist-like zipapp built once per session by build_pyz.py."""
+    out = tmp_path_factory.mktemp("dist") / "ovs-rescue.pyz"
+    subprocess.run([sys.executable, os.path.join(REPO, "build_pyz.py"),
+                    "--output", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return str(out)
+
+
+@pytest.fixture
+def run_pyz(zipapp, python36, tmp_path_factory):
+    """run_pyz(*argv) -> CompletedProcess of the zipapp under Python 3.6."""
+    cache = str(tmp_path_factory.getbasetemp() / "shiv-cache")
+
+    def run(*argv, **kwargs):
+        env = dict(os.environ, SHIV_ROOT=cache)
+        env.pop("NO_COLOR", None)
+        env.update(kwargs.pop("env", {}))
+        return subprocess.run([python36, zipapp] + [str(a) for a in argv],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, env=env, **kwargs)
+    return run
