@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import venv
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHIV = "shiv==1.0.8"
@@ -60,8 +61,28 @@ def build(output, python):
             sys.executable, "-m", "shiv", "--site-packages", staging,
             "--entry-point", "rescue.cli:main", "--reproducible",
             "--python", python, "--output-file", output])
+    replace_main(output)
     with open(output, "rb") as built:
         return hashlib.sha256(built.read()).hexdigest()
+
+
+def replace_main(output):
+    """Swap shiv's extracting bootstrap for rescue/zipmain.py (see there)."""
+    with open(os.path.join(HERE, "rescue", "zipmain.py"), "rb") as source:
+        launcher = source.read()
+    rebuilt = output + ".tmp"
+    with open(output, "rb") as original:
+        shebang = original.readline()
+    with zipfile.ZipFile(output) as old, open(rebuilt, "wb") as out:
+        out.write(shebang)
+        with zipfile.ZipFile(out, "w") as new:
+            for info in sorted(old.infolist(), key=lambda i: i.filename):
+                data = old.read(info.filename)
+                if info.filename == "__main__.py":
+                    data = launcher
+                new.writestr(info, data)
+    os.chmod(rebuilt, 0o755)
+    os.replace(rebuilt, output)
 
 
 def main():

@@ -2,7 +2,7 @@
 import os
 import posixpath
 import stat
-from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
+from collections import namedtuple
 
 from rescue import naming
 from rescue.errors import CannotInspect
@@ -10,20 +10,26 @@ from rescue.errors import CannotInspect
 BOOT = "/boot"
 
 
-class BootLink(NamedTuple):
+_BootLinkFields = namedtuple("BootLink", (
+    "name present target file_name release problem"))
+
+
+class BootLink(_BootLinkFields):
     """One boot link as found on disk; `release` is set when it is usable."""
-    name: str
-    present: bool                 # something exists under that name
-    target: Optional[str]         # readlink(), or None if not a symlink
-    file_name: Optional[str]      # the target's name inside /boot, if it stays there
-    release: Optional[str]        # the kernel it names, if its target is a kernel file
-    problem: Optional[str]        # why it is not usable, or a warning
+    # name: str
+    # present: bool                 # something exists under that name
+    # target: Optional[str]         # readlink(), or None if not a symlink
+    # file_name: Optional[str]      # the target's name inside /boot, if it stays there
+    # release: Optional[str]        # the kernel it names, if its target is a kernel file
+    # problem: Optional[str]        # why it is not usable, or a warning
+    __slots__ = ()
 
 
-class BootFacts(NamedTuple):
-    images: FrozenSet[str]        # releases with a regular vmlinuz-<release>
-    initrds: FrozenSet[str]       # releases with a regular initrd-<release>.img
-    links: Dict[str, BootLink]    # by link name
+class BootFacts(namedtuple("BootFacts", "images initrds links")):
+    # images: FrozenSet[str]        # releases with a regular vmlinuz-<release>
+    # initrds: FrozenSet[str]       # releases with a regular initrd-<release>.img
+    # links: Dict[str, BootLink]    # by link name
+    __slots__ = ()
 
 
 def boot_dir(root):

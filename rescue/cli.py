@@ -32,6 +32,9 @@ def _common_options(parser, suppress):
     group.add_argument("--dbpath", metavar="DIR", default=default(DEFAULT_DBPATH),
                        help="RPM database inside the root (default %s)"
                             % DEFAULT_DBPATH)
+    group.add_argument("--packages", metavar="FILE", default=default(None),
+                       help="read packages from this saved listing instead "
+                            "of rpm (rpm -qa --qf, see README)")
     group.add_argument("--running-kernel", metavar="REL",
                        default=default(None),
                        help="the running kernel (default: uname -r when the "
@@ -45,7 +48,7 @@ def _common_options(parser, suppress):
 
 
 def build_parser():
-    from rescue.commands import check, status
+    from rescue.commands import check, demo, status
     parser = _Parser(prog="ovs-rescue", epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Keep a XenServer host bootable with its "
@@ -54,7 +57,7 @@ def build_parser():
                         version="ovs-rescue %s" % __version__)
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (status, check):
+    for module in (status, check, demo):
         sub = commands.add_parser(
             module.NAME, help=module.HELP, description=module.HELP,
             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -67,7 +70,7 @@ def build_parser():
 def parse(argv):
     args = build_parser().parse_args(argv)
     if not getattr(args, "handler", None):
-        raise UsageError("a command is needed: status, check "
+        raise UsageError("a command is needed: status, check, demo "
                          "(see ovs-rescue --help)")
     check_release_option(args.running_kernel, "--running-kernel")
     return args

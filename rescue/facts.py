@@ -1,38 +1,49 @@
 """Gather every fact about a host once: /boot, rpm, module files."""
 import os
 import stat
-from typing import Dict, NamedTuple, Optional, Tuple
+from collections import namedtuple
 
 from rescue import bootdir, modinfo, naming, rpmdb
 from rescue.rpmvercmp import version_key
 from rescue.errors import CannotInspect, UsageError
 
 
-class ModuleFile(NamedTuple):
-    path: Optional[str]            # as the package lists it, or None
-    vermagic: Optional[str]        # kernel release the module was built for
-    problem: Optional[str]         # why it cannot be loaded, if it cannot
+class ModuleFile(namedtuple("ModuleFile", "path vermagic problem")):
+    # path: Optional[str]            # as the package lists it, or None
+    # vermagic: Optional[str]        # kernel release the module was built for
+    # problem: Optional[str]         # why it cannot be loaded, if it cannot
+    __slots__ = ()
 
 
-class ModulePackage(NamedTuple):
-    name: str
-    version: str                   # the OVS build it was built from
-    release: str
-    module: ModuleFile
+_ModulePackageFields = namedtuple("ModulePackage", (
+    "name version release module"))
+
+
+class ModulePackage(_ModulePackageFields):
+    # name: str
+    # version: str                   # the OVS build it was built from
+    # release: str
+    # module: ModuleFile
+    __slots__ = ()
 
     @property
     def nvr(self):
         return "%s-%s-%s" % (self.name, self.version, self.release)
 
 
-class HostFacts(NamedTuple):
-    root: str
-    dbpath: str
-    boot: bootdir.BootFacts
-    running: Optional[str]
-    ovs_build: str
-    modules: Dict[str, Tuple[ModulePackage, ...]]   # by kernel release
-    journal: object = None                          # filled in by the journal
+_HostFactsFields = namedtuple("HostFacts", (
+    "root dbpath boot running ovs_build modules journal"))
+
+
+class HostFacts(_HostFactsFields):
+    # root: str
+    # dbpath: str
+    # boot: bootdir.BootFacts
+    # running: Optional[str]
+    # ovs_build: str
+    # modules: Dict[str, Tuple[ModulePackage, ...]]   # by kernel release
+    # journal: the change journal's state, or None (set by gather)
+    __slots__ = ()
 
 
 def default_running(root):
@@ -54,20 +65,28 @@ def check_release_option(release, option):
                          % (option, release))
 
 
-def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None):
-    """Read the host below root; the only reads the decisions rest on."""
+def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
+           package_list=None):
+    """Read the host below root; the only reads the decisions rest on.
+
+    With package_list, a saved `rpm -qa --qf` listing stands in for rpm.
+    """
     check_root(root)
     boot = bootdir.scan_boot(root)
     releases = set(boot.images) | {r for r in bootdir.pending_pair(boot.links) if r}
     if running:
         releases.add(running)
-    packages = rpmdb.query_packages(root, dbpath, rpmdb.wanted_names(releases))
+    names = rpmdb.wanted_names(releases)
+    if package_list:
+        packages = rpmdb.read_package_list(package_list, names)
+    else:
+        packages = rpmdb.query_packages(root, dbpath, names)
     ovs = packages.get(naming.OVS_PACKAGE)
     if not ovs:
-        raise CannotInspect("%s is not installed in the RPM database at %s; "
-                            "is --root/--dbpath right?"
-                            % (naming.OVS_PACKAGE,
-                               os.path.join(root, dbpath.lstrip("/"))))
+        where = package_list or os.path.join(root, dbpath.lstrip("/"))
+        raise CannotInspect("%s is not installed according to %s; is "
+                            "--root/--dbpath right?" % (naming.OVS_PACKAGE,
+                                                        where))
     modules = {}
     for release in sorted(releases):
         found = packages.get(naming.module_package_name(release) or "", ())
@@ -75,7 +94,8 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None):
     # Two openvswitch packages at once is odd; the newer one runs.
     newest = max(ovs, key=lambda p: (version_key(p.version),
                                      version_key(p.release)))
-    return HostFacts(root, dbpath, boot, running, newest.version, modules)
+    return HostFacts(root, dbpath, boot, running, newest.version, modules,
+                     None)
 
 
 def _module_package(root, release, package):

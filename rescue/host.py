@@ -10,7 +10,8 @@ def running_kernel(args):
 
 
 def load_facts(args):
-    return gather(args.root, args.dbpath, running_kernel(args))
+    return gather(args.root, args.dbpath, running_kernel(args),
+                  args.packages)
 
 
 def load_report(args):

@@ -1,12 +1,11 @@
 """Turn reports into console text or a JSON document (schema_version 1)."""
-import json
-
 from rescue.textout import field, paint, wrap
 
 SCHEMA_VERSION = 1
 
 
 def to_json(document):
+    import json  # only --json pays for it
     return json.dumps(dict(document, schema_version=SCHEMA_VERSION),
                       indent=2, sort_keys=True)
 

@@ -1,32 +1,45 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
-from typing import NamedTuple, Optional, Tuple
+from collections import namedtuple
 
 from rescue import bootdir, naming
 from rescue.rpmvercmp import release_key
 
 
-class KernelReport(NamedTuple):
-    release: str
-    eligible: bool
-    running: bool
-    pending: bool
-    image: Optional[str]            # /boot/vmlinuz-<release>, if a regular file
-    initrd: Optional[str]
-    module_package: Optional[str]   # the package that makes it eligible, N-V-R
-    module_file: Optional[str]
-    problems: Tuple[str, ...]
-    fix: Optional[str]              # what to install to make it eligible
-    other_build: bool               # eligible with another OVS build's module
+_KernelReportFields = namedtuple("KernelReport", (
+    "release eligible running pending image initrd "
+    "module_package module_file problems fix "
+    "other_build"))
 
 
-class Report(NamedTuple):
-    ok: bool
-    ovs_build: str
-    running: Optional[str]
-    pending: Optional[str]
-    kernels: Tuple[KernelReport, ...]   # newest first
-    problems: Tuple[str, ...]
-    any_build: bool
+class KernelReport(_KernelReportFields):
+    # release: str
+    # eligible: bool
+    # running: bool
+    # pending: bool
+    # image: Optional[str]            # /boot/vmlinuz-<release>, if a regular file
+    # initrd: Optional[str]
+    # module_package: Optional[str]   # the package that makes it eligible, N-V-R
+    # module_file: Optional[str]
+    # problems: Tuple[str, ...]
+    # fix: Optional[str]              # what to install to make it eligible
+    # other_build: bool               # eligible with another OVS build's module
+    __slots__ = ()
+
+
+_ReportFields = namedtuple("Report", (
+    "ok ovs_build running pending kernels problems "
+    "any_build"))
+
+
+class Report(_ReportFields):
+    # ok: bool
+    # ovs_build: str
+    # running: Optional[str]
+    # pending: Optional[str]
+    # kernels: Tuple[KernelReport, ...]   # newest first
+    # problems: Tuple[str, ...]
+    # any_build: bool
+    __slots__ = ()
 
     def kernel(self, release):
         for kernel in self.kernels:

@@ -1,11 +1,10 @@
 """Ask the RPM database about openvswitch and its module packages."""
 import os
-import shutil
-from typing import Dict, NamedTuple, Sequence, Tuple
+from collections import namedtuple
 
 from rescue import naming
 from rescue.errors import CannotInspect
-from rescue.run import run
+from rescue.run import find_program, run
 
 DEFAULT_DBPATH = "/var/lib/rpm"
 # Any of these makes a directory an RPM database (sqlite, bdb, ndb backends).
@@ -15,11 +14,12 @@ DATABASE_FILES = ("rpmdb.sqlite", "Packages", "Packages.db")
 QUERY_FORMAT = "P\\t%{NAME}\\t%{VERSION}\\t%{RELEASE}\\n[F\\t%{FILENAMES}\\n]"
 
 
-class Package(NamedTuple):
-    name: str
-    version: str
-    release: str
-    files: Tuple[str, ...]
+class Package(namedtuple("Package", "name version release files")):
+    # name: str
+    # version: str
+    # release: str
+    # files: Tuple[str, ...]
+    __slots__ = ()
 
 
 def check_database(root, dbpath):
@@ -37,10 +37,10 @@ def rpm_argv(rpm, root, dbpath, names):
             "--qf", QUERY_FORMAT, "--"] + list(names)
 
 
-def query_packages(root, dbpath, names: Sequence[str]) -> Dict[str, Tuple[Package, ...]]:
+def query_packages(root, dbpath, names):
     """Installed packages of the exact names given, in one rpm process."""
     check_database(root, dbpath)
-    rpm = shutil.which("rpm")
+    rpm = find_program("rpm")
     if rpm is None:
         raise CannotInspect("rpm not found on PATH; install rpm")
     done = run(rpm_argv(rpm, root, dbpath, names))
@@ -55,6 +55,21 @@ def query_packages(root, dbpath, names: Sequence[str]) -> Dict[str, Tuple[Packag
         raise CannotInspect("rpm exited %d: %s" % (
             done.returncode, done.stderr.strip() or "no message"))
     return packages
+
+
+def read_package_list(path, names):
+    """Packages of the given names from a saved `rpm -qa --qf` listing."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as listing:
+            text = listing.read()
+    except OSError as error:
+        raise CannotInspect("cannot read package list %s: %s"
+                            % (path, error.strerror))
+    packages, _ = parse_query_output(text)
+    if not packages:
+        raise CannotInspect("package list %s holds no packages; make it with "
+                            "rpm -qa --qf '%s'" % (path, QUERY_FORMAT))
+    return {name: packages[name] for name in names if name in packages}
 
 
 def parse_query_output(text):

@@ -1,18 +1,28 @@
 """The one wrapper every subprocess of the tool goes through."""
 import os
 import subprocess
-from typing import NamedTuple, Sequence
+from collections import namedtuple
 
 from rescue.errors import CannotInspect
 
 
-class Completed(NamedTuple):
-    returncode: int
-    stdout: str
-    stderr: str
+class Completed(namedtuple("Completed", "returncode stdout stderr")):
+    # returncode: int
+    # stdout: str
+    # stderr: str
+    __slots__ = ()
 
 
-def run(argv: Sequence[str]) -> Completed:
+def find_program(name):
+    """The first executable `name` on PATH, or None (shutil costs imports)."""
+    for directory in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        path = os.path.join(directory or ".", name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def run(argv):
     """Run argv with a C locale and no stdin; raise if it cannot start."""
     env = dict(os.environ, LC_ALL="C", LANG="C")
     try:

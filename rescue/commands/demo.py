@@ -1,0 +1,44 @@
+"""`demo`: the main job on a built-in sample host, as a user would type it."""
+
+NAME = "demo"
+HELP = "show the tool on a sample host in a temporary directory"
+
+# What an operator types, in order; {root}, {packages}, {running} filled in.
+STEPS = (
+    ("status",),
+    ("check",),
+)
+
+
+def add_arguments(parser):
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the sample host and say where it is")
+
+
+def run(args, out):
+    import shutil
+    import tempfile
+
+    from rescue import demo
+    from rescue.cli import main
+    root = tempfile.mkdtemp(prefix="ovs-rescue-demo-")
+    try:
+        packages = demo.build_sample_host(root)
+        for line in ("Sample host in %s." % root,
+                     "A hotfix installed kernel %s" % demo.HOTFIX,
+                     "and pointed the boot links at it, but nobody installed",
+                     "its openvswitch-modules-xen package."):
+            print(line, file=out)
+        for step in STEPS:
+            argv = list(step) + ["--root", root, "--packages", packages,
+                                 "--running-kernel", demo.RUNNING]
+            print("\n$ ovs-rescue %s" % " ".join(step), file=out)
+            out.flush()
+            code = main(argv)
+            print("[exit %d]" % code, file=out)
+    finally:
+        if args.keep:
+            print("\nkept %s" % root, file=out)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0

@@ -1,0 +1,34 @@
+"""A sample host where a hotfix left the next kernel without its OVS module."""
+import os
+import pkgutil
+
+from rescue import rpmdb, sample
+
+OLD = "2.6.32.12-0.7.1.xs5.6.100.323.170596xen"
+RUNNING = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
+HOTFIX = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"   # no module package
+PACKAGE_LIST = "packages.txt"
+
+
+def sample_package_list():
+    """The sample's `rpm -qa --qf` listing, shipped inside the package."""
+    return pkgutil.get_data("rescue", "data/sample-packages.txt").decode()
+
+
+def build_sample_host(root):
+    """Write the sample host below root; return its package list's path."""
+    for release in (OLD, RUNNING, HOTFIX):
+        sample.write_kernel(root, release)
+    sample.point_at(root, HOTFIX)          # the hotfix repointed the links
+    listing = sample_package_list()
+    packages, _ = rpmdb.parse_query_output(listing)
+    for versions in packages.values():
+        for package in versions:
+            path = rpmdb.module_file(package)
+            if path:
+                release = path.split("/")[3]    # /lib/modules/<release>/...
+                sample.write_file(root, path, sample.module_elf(release))
+    path = os.path.join(root, PACKAGE_LIST)
+    with open(path, "w") as out:
+        out.write(listing)
+    return path
