@@ -2,6 +2,7 @@
 import json
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -185,3 +186,27 @@ def test_status_text_fits_a_serial_console(make_host, capsys):
     assert lines[0].startswith("UNSAFE to reboot")
     assert all(len(line) <= 80 and line.isascii() for line in lines)
     assert "\033" not in out
+
+
+def test_saved_package_listing_stands_in_for_rpm(make_host, capsys, tmp_path):
+    root = make_host([Kernel(K847)], pending=K847)
+    listing = subprocess.run(
+        ["rpm", "--root", root, "--dbpath", "/var/lib/rpm", "-qa", "--qf",
+         "P\\t%{NAME}\\t%{VERSION}\\t%{RELEASE}\\n[F\\t%{FILENAMES}\\n]"],
+        stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
+    (tmp_path / "packages.txt").write_text(listing)
+    code, doc = check_json(capsys, root, K847, "--packages",
+                           tmp_path / "packages.txt", "--dbpath", "/absent")
+    assert code == 0 and doc["ok"]
+
+
+@pytest.mark.parametrize("content", [None, "garbage\n"])
+def test_unusable_package_listing_cannot_be_inspected(make_host, capsys,
+                                                      tmp_path, content):
+    root = make_host([Kernel(K847)], pending=K847)
+    listing = tmp_path / "packages.txt"
+    if content is not None:
+        listing.write_text(content)
+    code, _, err = run_cli(capsys, "check", "--root", root, "--packages",
+                           listing)
+    assert code == 3 and "package list" in err

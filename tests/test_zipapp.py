@@ -46,3 +46,10 @@ def test_zipapp_cannot_inspect_a_missing_root_without_a_traceback(run_pyz,
 def test_zipapp_help_lists_exit_codes(run_pyz):
     done = run_pyz("--help")
     assert done.returncode == 0 and "exit codes:" in done.stdout
+
+
+def test_demo_runs_from_the_zipapp_under_python36_without_rpm(run_pyz):
+    done = run_pyz("demo", env={"PATH": "/nonexistent"})
+    assert done.returncode == 0, done.stderr
+    assert "$ ovs-rescue check\nUNSAFE to reboot" in done.stdout
+    assert all(len(line) <= 80 for line in done.stdout.splitlines())
