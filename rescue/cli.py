@@ -48,7 +48,7 @@ def _common_options(parser, suppress):
 
 
 def build_parser():
-    from rescue.commands import check, demo, status
+    from rescue.commands import check, demo, rollback, status, undo
     parser = _Parser(prog="ovs-rescue", epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Keep a XenServer host bootable with its "
@@ -57,7 +57,7 @@ def build_parser():
                         version="ovs-rescue %s" % __version__)
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (status, check, demo):
+    for module in (status, check, rollback, undo, demo):
         sub = commands.add_parser(
             module.NAME, help=module.HELP, description=module.HELP,
             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -70,7 +70,8 @@ def build_parser():
 def parse(argv):
     args = build_parser().parse_args(argv)
     if not getattr(args, "handler", None):
-        raise UsageError("a command is needed: status, check, demo "
+        raise UsageError("a command is needed: status, check, rollback, "
+                         "undo, demo "
                          "(see ovs-rescue --help)")
     check_release_option(args.running_kernel, "--running-kernel")
     return args

@@ -3,7 +3,7 @@ import os
 import stat
 from collections import namedtuple
 
-from rescue import bootdir, modinfo, naming, rpmdb
+from rescue import bootdir, journal, modinfo, naming, rpmdb
 from rescue.rpmvercmp import version_key
 from rescue.errors import CannotInspect, UsageError
 
@@ -42,7 +42,7 @@ class HostFacts(_HostFactsFields):
     # running: Optional[str]
     # ovs_build: str
     # modules: Dict[str, Tuple[ModulePackage, ...]]   # by kernel release
-    # journal: the change journal's state, or None (set by gather)
+    # journal: the recorded changes, oldest first (journal.Change)
     __slots__ = ()
 
 
@@ -94,8 +94,9 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
     # Two openvswitch packages at once is odd; the newer one runs.
     newest = max(ovs, key=lambda p: (version_key(p.version),
                                      version_key(p.release)))
+    changes = journal.read_journal(bootdir.boot_dir(root))
     return HostFacts(root, dbpath, boot, running, newest.version, modules,
-                     None)
+                     changes)
 
 
 def _module_package(root, release, package):

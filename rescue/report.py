@@ -2,6 +2,7 @@
 from collections import namedtuple
 
 from rescue import bootdir, naming
+from rescue.journal import journal_problems
 from rescue.rpmvercmp import release_key
 
 
@@ -67,14 +68,8 @@ def inspect_host(facts, any_build=False):
     problems = host_problems(facts, report, initrd_rel)
     ok = (pending is not None and initrd_rel == pending
           and report.kernel(pending).eligible
-          and (facts.running is None or report.kernel(facts.running).eligible)
-          and not _journal_blocks(facts))
+          and (facts.running is None or report.kernel(facts.running).eligible))
     return report._replace(ok=ok, problems=problems)
-
-
-def _journal_blocks(facts):
-    journal = facts.journal
-    return bool(journal is not None and journal.blocks_boot(facts))
 
 
 def host_problems(facts, report, initrd_rel):
@@ -93,8 +88,7 @@ def host_problems(facts, report, initrd_rel):
                 role = "running and pending"
             problems.append("%s kernel %s cannot boot with OVS: %s"
                             % (role, kernel.release, "; ".join(kernel.problems)))
-    if facts.journal is not None:
-        problems.extend(facts.journal.problems(facts))
+    problems.extend(journal_problems(facts.journal or (), facts.boot.links))
     if report.any_build:
         problems.append("--any-build: module RPMs of any OVS build count; "
                         "userspace %s and the datapath may differ"

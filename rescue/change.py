@@ -1,0 +1,51 @@
+"""Shared by rollback and undo: decide, dry-run or execute, print."""
+from rescue import apply
+from rescue.errors import EXIT_OK, EXIT_UNSAFE
+from rescue.host import load_facts
+from rescue.plan import NoTarget
+from rescue.render import to_json
+from rescue.render_change import change_document, change_text, refusal_text
+
+
+def add_change_arguments(parser):
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check everything and print the exact plan; "
+                             "write nothing, take no lock")
+    parser.add_argument("--wait", metavar="SECONDS", type=float, default=0.0,
+                        help="wait this long for another run's lock "
+                             "(default: fail at once)")
+
+
+def run_change(args, out, decide):
+    """decide(facts) -> Plan; the command's whole life from facts to text."""
+    gather = lambda: load_facts(args)  # noqa: E731
+    try:
+        if args.dry_run:
+            plan = decide(gather())
+            if plan.links:
+                from rescue.bootdir import boot_dir
+                apply.preflight(boot_dir(args.root), plan)
+            result = apply.Result(plan, False, None, ())
+        else:
+            result = apply.execute(args.root, decide, args.wait, gather)
+    except NoTarget as refusal:
+        _print_refusal(args, out, str(refusal), refusal.details)
+        return EXIT_UNSAFE
+    plan = result.plan
+    if args.json:
+        print(to_json(change_document(plan, args.dry_run, result.changed,
+                                      result.backup, result.warnings)),
+              file=out)
+    else:
+        print(change_text(plan, args.dry_run, result.changed, result.backup,
+                          result.warnings), file=out)
+    return EXIT_OK
+
+
+def _print_refusal(args, out, message, details):
+    if args.json:
+        document = change_document(None, args.dry_run, False, None,
+                                   (message,) + tuple(details))
+        print(to_json(document), file=out)
+    else:
+        print(refusal_text(message, details), file=out)

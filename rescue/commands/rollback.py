@@ -1,0 +1,24 @@
+"""`rollback`: point the boot pair at a kernel that boots with OVS."""
+from rescue.change import add_change_arguments, run_change
+from rescue.facts import check_release_option
+from rescue.plan import choose_rollback
+from rescue.report import inspect_host
+
+NAME = "rollback"
+HELP = "point the boot links at a kernel that can boot with OVS"
+
+
+def add_arguments(parser):
+    parser.add_argument("--to", metavar="REL",
+                        help="this kernel, if it is safe (default: the "
+                             "running kernel, else the newest safe one)")
+    add_change_arguments(parser)
+
+
+def run(args, out):
+    check_release_option(args.to, "--to")
+
+    def decide(facts):
+        report = inspect_host(facts, any_build=args.any_build)
+        return choose_rollback(facts, report, args.to)
+    return run_change(args, out, decide)

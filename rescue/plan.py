@@ -1,0 +1,102 @@
+"""Choose what rollback and undo do: pure functions from facts to a plan."""
+from collections import namedtuple
+
+from rescue import naming
+from rescue.errors import Refused
+from rescue.journal import interrupted
+
+# links: tuple of (name, old target or None, new target); empty: no change.
+# finishes: id of an interrupted change this plan completes, or None.
+Plan = namedtuple("Plan", "action from_release to_release links reason "
+                          "finishes undoes")
+
+
+class NoTarget(Refused):
+    """No kernel qualifies; `details` says why, kernel by kernel."""
+
+    def __init__(self, message, details=()):
+        super().__init__(message)
+        self.details = tuple(details)
+
+
+def pair_targets(release):
+    """The relative targets the installer writes for a kernel's pair."""
+    return ((naming.IMAGE_LINK, naming.image_name(release)),
+            (naming.INITRD_LINK, naming.initrd_name(release)))
+
+
+def _moves(links, targets):
+    """(name, old, new) for each link not already at its target."""
+    return tuple((name, links[name].target, new) for name, new in targets
+                 if links[name].target != new)
+
+
+def choose_rollback(facts, report, to=None):
+    """The plan for `rollback [--to REL]` (rules 0 to 5 of the README)."""
+    links = facts.boot.links
+    change = interrupted(facts.journal or ())
+    if change is not None:
+        targets = tuple((name, new) for name, _, new in change.links)
+        return Plan("rollback", change.from_release, change.to_release,
+                    _moves(links, targets),
+                    "finishing change %s, interrupted before it was "
+                    "recorded as done" % change.id, change.id, None)
+    pending = report.kernel(report.pending) if report.pending else None
+    pair_ok = (pending is not None and pending.eligible
+               and links[naming.INITRD_LINK].release == report.pending)
+    if pair_ok and to in (None, report.pending):
+        return Plan("rollback", report.pending, report.pending, (),
+                    "the pending kernel %s is safe and both links point at "
+                    "its pair" % report.pending, None, None)
+    target, reason = _target(report, to)
+    return Plan("rollback", report.pending, target,
+                _moves(links, pair_targets(target)), reason, None, None)
+
+
+def _target(report, to):
+    if to is not None:
+        kernel = report.kernel(to)
+        if kernel is None or kernel.image is None:
+            raise NoTarget("no kernel %s in /boot" % to)
+        if not kernel.eligible:
+            raise NoTarget("kernel %s is not safe to boot: %s"
+                           % (to, "; ".join(kernel.problems)))
+        return to, "asked for with --to"
+    running = report.kernel(report.running) if report.running else None
+    if running is not None and running.eligible:
+        return running.release, "the running kernel, which has OVS"
+    if report.eligible:
+        return (report.eligible[0].release,
+                "the newest safe kernel (the running one is not safe)"
+                if running else "the newest safe kernel")
+    details = ["%s: %s" % (k.release, "; ".join(k.problems))
+               for k in report.kernels]
+    if any(k.other_build for k in report.kernels):
+        details.append("some kernels have modules of another OVS build: "
+                       "--any-build accepts them (userspace %s and the "
+                       "datapath would then differ)" % report.ovs_build)
+    raise NoTarget("no kernel is safe to boot with OVS %s; nothing changed"
+                   % report.ovs_build, details)
+
+
+def choose_undo(facts):
+    """The plan for `undo`: put back the links the last change replaced."""
+    changes = facts.journal or ()
+    if not changes:
+        raise Refused("nothing to undo: no change on record in "
+                      "/boot/.ovs-rescue")
+    change = changes[-1]
+    links = facts.boot.links
+    for name, old, new in change.links:
+        current = links[name].target
+        if current not in (old, new):
+            raise Refused("%s changed since change %s (now %s); not undoing"
+                          % (name, change.id, current))
+        if old is None:
+            raise Refused("cannot undo change %s: %s had no target before"
+                          % (change.id, name))
+    targets = tuple((name, old) for name, old, _ in change.links)
+    return Plan("undo", change.to_release, change.from_release,
+                _moves(links, targets),
+                "undoing %s %s" % (change.action, change.id),
+                None, change.id)

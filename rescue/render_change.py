@@ -1,0 +1,57 @@
+"""Text and JSON for rollback and undo: verdict first, then each link."""
+from rescue.textout import field, wrap
+
+
+def change_document(plan, dry_run, changed, backup, problems):
+    return {
+        "changed": changed, "dry_run": dry_run,
+        "action": plan.action if plan else None,
+        "from": plan.from_release if plan else None,
+        "to": plan.to_release if plan else None,
+        "reason": plan.reason if plan else None,
+        "links": [{"name": n, "old": o, "new": w}
+                  for n, o, w in (plan.links if plan else ())],
+        "backup": backup, "problems": list(problems),
+    }
+
+
+def verdict(plan, dry_run, changed):
+    if not plan.links and not plan.finishes and not plan.undoes:
+        return "Nothing to do: boot pair is %s" % plan.to_release
+    if plan.action == "undo":
+        verb = "Would undo" if dry_run else "Undone"
+    elif plan.finishes:
+        verb = "Would finish" if dry_run else "Finished"
+    else:
+        verb = "Would roll back" if dry_run else "Rolled back"
+    now = "would be" if dry_run else "now"
+    return "%s: boot pair %s %s" % (verb, now, plan.to_release)
+
+
+def change_text(plan, dry_run, changed, backup, problems):
+    lines = wrap(verdict(plan, dry_run, changed))
+    if plan.from_release != plan.to_release:
+        lines += field("was", plan.from_release or "(no usable pair)")
+    lines += field("why", plan.reason)
+    for name, old, new in plan.links:
+        lines += ["  " + name]
+        lines += field("old", old or "(none)", indent=4, label_width=6)
+        lines += field("new", new, indent=4, label_width=6)
+    if backup:
+        lines += field("record", "change %s in /boot/.ovs-rescue" % backup)
+    if dry_run and plan.links:
+        lines += ["", "Nothing was changed (dry run). Links are replaced by "
+                  "rename(2), relative,", "as the installer writes them; "
+                  "'ovs-rescue undo' puts them back."]
+    elif changed and plan.links:
+        lines += ["", "To put the old pair back: ovs-rescue undo"]
+    for problem in problems:
+        lines += wrap("warning: " + problem)
+    return "\n".join(lines)
+
+
+def refusal_text(message, details):
+    lines = wrap("Cannot roll back: " + message)
+    for detail in details:
+        lines += wrap("- " + detail, indent=2)
+    return "\n".join(lines)
