@@ -144,9 +144,13 @@ def tree_state(path):
             elif os.path.isdir(full):
                 state[rel] = ("dir", oct(os.lstat(full).st_mode))
             else:
+                if name == "rpmdb.sqlite-shm":
+                    # sqlite's shared-memory index, rewritten by every read
+                    # rpm makes; not data. Every other byte and mtime counts.
+                    continue
                 with open(full, "rb") as handle:
-                    state[rel] = ("file", hashlib.sha256(handle.read()).hexdigest(),
-                                  os.lstat(full).st_mtime_ns)
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+                state[rel] = ("file", digest, os.lstat(full).st_mtime_ns)
     return state
 
 
