@@ -87,6 +87,13 @@ def choose_undo(facts):
                       "/boot/.ovs-rescue")
     change = changes[-1]
     links = facts.boot.links
+    if change.state == "started" and change.action == "undo":
+        # an undo cut short: running undo again means finishing it
+        targets = tuple((name, new) for name, _, new in change.links)
+        return Plan("undo", change.from_release, change.to_release,
+                    _moves(links, targets),
+                    "finishing undo %s, interrupted before it was recorded "
+                    "as done" % change.id, change.id, None)
     for name, old, new in change.links:
         current = links[name].target
         if current not in (old, new):
