@@ -72,15 +72,9 @@ def main():
     args = parser.parse_args()
     python36 = find_python36()
     work = tempfile.mkdtemp(prefix="ovs-rescue-bench-")
-    pyz = os.path.join(work, "ovs-rescue.pyz")
-    subprocess.run([sys.executable, "build_pyz.py", "--output", pyz],
-                   check=True, stdout=subprocess.DEVNULL)
-    factory = hosts.RpmFactory(os.path.join(work, "rpms"))
-    os.makedirs(factory.cache_dir)
-    root = os.path.join(work, "host")
     kernels = [hosts.Kernel(hosts.K_OLD), hosts.Kernel(hosts.K835),
                hosts.Kernel(hosts.K847)]
-    hosts.make_host(root, factory, kernels, pending=hosts.K847)
+    pyz, root = hosts.bench_setup(work, kernels, hosts.K847)
     hosts.install_rpms(root, filler_rpms(work, FILLER))
     installed = subprocess.run(
         ["rpm", "--root", root, "--dbpath", hosts.DBPATH, "-qa"],

@@ -20,15 +20,9 @@ from tests.conftest import find_python36  # noqa: E402
 
 def main(runs=40):
     work = tempfile.mkdtemp(prefix="ovs-rescue-window-")
-    pyz = os.path.join(work, "ovs-rescue.pyz")
-    subprocess.run([sys.executable, "build_pyz.py", "--output", pyz],
-                   check=True, stdout=subprocess.DEVNULL)
-    factory = hosts.RpmFactory(os.path.join(work, "rpms"))
-    os.makedirs(factory.cache_dir)
-    root = os.path.join(work, "host")
-    hosts.make_host(root, factory, [hosts.Kernel(hosts.K835),
-                                    hosts.Kernel(hosts.K847, module_build=None)],
-                    pending=hosts.K847)
+    pyz, root = hosts.bench_setup(
+        work, [hosts.Kernel(hosts.K835),
+               hosts.Kernel(hosts.K847, module_build=None)], hosts.K847)
     gaps = []
     for i in range(runs):
         command = "rollback" if i % 2 == 0 else "undo"

@@ -7,15 +7,6 @@ from rescue.render import to_json
 from rescue.render_change import change_document, change_text, refusal_text
 
 
-def add_change_arguments(parser):
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check everything and print the exact plan; "
-                             "write nothing, take no lock")
-    parser.add_argument("--wait", metavar="SECONDS", type=float, default=0.0,
-                        help="wait this long for another run's lock "
-                             "(default: fail at once)")
-
-
 def run_change(args, out, decide):
     """decide(facts) -> Plan; the command's whole life from facts to text."""
     gather = lambda: load_facts(args)  # noqa: E731

@@ -17,3 +17,15 @@ def load_facts(args):
 def load_report(args):
     facts = load_facts(args)
     return facts, inspect_host(facts, any_build=args.any_build)
+
+
+def print_report(args, out, text):
+    """Print the report as JSON or with `text(report, colour)`; return it."""
+    from rescue.render import report_document, to_json
+    from rescue.textout import use_colour
+    _, report = load_report(args)
+    if args.json:
+        print(to_json(report_document(report)), file=out)
+    else:
+        print(text(report, use_colour(out)), file=out)
+    return report

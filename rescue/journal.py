@@ -6,7 +6,6 @@ change found later was interrupted (a crash or power cut in between).
 The last few changes are kept, newest last.
 """
 import errno
-import json
 import os
 import stat
 import time
@@ -57,6 +56,7 @@ def read_journal(boot):
 
 
 def parse_journal(text):
+    import json  # only hosts with a journal pay for it
     document = json.loads(text)
     changes = []
     for entry in document["changes"]:
@@ -68,6 +68,7 @@ def parse_journal(text):
 
 
 def journal_text(changes):
+    import json
     document = {"schema_version": 1, "changes": [
         {"id": c.id, "time": c.time, "action": c.action,
          "from": c.from_release, "to": c.to_release, "state": c.state,

@@ -196,3 +196,16 @@ def run_cli(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def bench_setup(work, kernels, pending):
+    """For bench/: a zipapp built from this tree and a host, under work."""
+    import sys
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    pyz = os.path.join(work, "ovs-rescue.pyz")
+    subprocess.run([sys.executable, os.path.join(repo, "build_pyz.py"),
+                    "--output", pyz], check=True, stdout=subprocess.DEVNULL)
+    factory = RpmFactory(os.path.join(work, "rpms"))
+    os.makedirs(factory.cache_dir)
+    root = make_host(os.path.join(work, "host"), factory, kernels, pending)
+    return pyz, root

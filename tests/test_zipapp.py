@@ -52,4 +52,7 @@ def test_demo_runs_from_the_zipapp_under_python36_without_rpm(run_pyz):
     done = run_pyz("demo", env={"PATH": "/nonexistent"})
     assert done.returncode == 0, done.stderr
     assert "$ ovs-rescue check\nUNSAFE to reboot" in done.stdout
+    assert "$ ovs-rescue rollback\nRolled back: boot pair now" in done.stdout
+    assert "$ ovs-rescue check\nOK: safe to reboot" in done.stdout
+    assert "$ ovs-rescue undo\nUndone: boot pair now" in done.stdout
     assert all(len(line) <= 80 for line in done.stdout.splitlines())

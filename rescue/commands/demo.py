@@ -3,10 +3,15 @@
 NAME = "demo"
 HELP = "show the tool on a sample host in a temporary directory"
 
-# What an operator types, in order; {root}, {packages}, {running} filled in.
+# What an operator types, in order; the sample's --root, --packages and
+# --running-kernel are added to each.
 STEPS = (
     ("status",),
     ("check",),
+    ("rollback", "--dry-run"),
+    ("rollback",),
+    ("check",),
+    ("undo",),
 )
 
 

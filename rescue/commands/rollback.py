@@ -1,8 +1,6 @@
 """`rollback`: point the boot pair at a kernel that boots with OVS."""
-from rescue.change import add_change_arguments, run_change
-from rescue.facts import check_release_option
-from rescue.plan import choose_rollback
-from rescue.report import inspect_host
+# Imports of the writing side wait until run(): check and status, which
+# load every command module, must start fast.
 
 NAME = "rollback"
 HELP = "point the boot links at a kernel that can boot with OVS"
@@ -12,10 +10,15 @@ def add_arguments(parser):
     parser.add_argument("--to", metavar="REL",
                         help="this kernel, if it is safe (default: the "
                              "running kernel, else the newest safe one)")
+    from rescue.commands import add_change_arguments
     add_change_arguments(parser)
 
 
 def run(args, out):
+    from rescue.change import run_change
+    from rescue.facts import check_release_option
+    from rescue.plan import choose_rollback
+    from rescue.report import inspect_host
     check_release_option(args.to, "--to")
 
     def decide(facts):

@@ -1,7 +1,6 @@
 """`status`: every kernel in /boot and whether it can boot with OVS."""
-from rescue.host import load_report
-from rescue.render import report_document, status_text, to_json
-from rescue.textout import use_colour
+from rescue.host import print_report
+from rescue.render import status_text
 
 NAME = "status"
 HELP = "every kernel in /boot and whether it can boot with OVS"
@@ -12,9 +11,5 @@ def add_arguments(parser):
 
 
 def run(args, out):
-    _, report = load_report(args)
-    if args.json:
-        print(to_json(report_document(report)), file=out)
-    else:
-        print(status_text(report, use_colour(out)), file=out)
+    print_report(args, out, status_text)
     return 0

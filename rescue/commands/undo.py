@@ -1,14 +1,16 @@
 """`undo`: put back the boot links the last change replaced."""
-from rescue.change import add_change_arguments, run_change
-from rescue.plan import choose_undo
+# Imports of the writing side wait until run(), as in rollback.
 
 NAME = "undo"
 HELP = "put the boot links back where the last change found them"
 
 
 def add_arguments(parser):
+    from rescue.commands import add_change_arguments
     add_change_arguments(parser)
 
 
 def run(args, out):
+    from rescue.change import run_change
+    from rescue.plan import choose_undo
     return run_change(args, out, choose_undo)
