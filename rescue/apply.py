@@ -11,6 +11,7 @@ from collections import namedtuple
 from rescue import atomic, journal, lock
 from rescue.bootdir import boot_dir
 from rescue.errors import CannotChange
+from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
 
@@ -69,7 +70,7 @@ def execute(root, decide, wait=0.0, gather=None):
     """
     boot = boot_dir(root)
     plan = decide(gather())
-    if not plan.links and not plan.finishes and not plan.undoes:
+    if is_noop(plan):
         return Result(plan, False, None, ())
     preflight(boot, plan)
     directory, created = _ensure_state_dir(boot)
@@ -77,7 +78,7 @@ def execute(root, decide, wait=0.0, gather=None):
     try:
         facts = gather()
         plan = decide(facts)
-        if not plan.links and not plan.finishes and not plan.undoes:
+        if is_noop(plan):
             return Result(plan, False, None, ())
         preflight(boot, plan)
         atomic.sweep(boot)

@@ -3,7 +3,7 @@ from collections import namedtuple
 
 from rescue import naming
 from rescue.errors import Refused
-from rescue.journal import interrupted
+from rescue.journal import STARTED, interrupted
 
 # links: tuple of (name, old target or None, new target); empty: no change.
 # finishes: id of an interrupted change this plan completes, or None.
@@ -17,6 +17,20 @@ class NoTarget(Refused):
     def __init__(self, message, details=()):
         super().__init__(message)
         self.details = tuple(details)
+
+
+def is_noop(plan):
+    """True when the plan neither moves a link nor closes a record."""
+    return not plan.links and not plan.finishes and not plan.undoes
+
+
+def _finish(change, links):
+    """Complete an interrupted change: every link to its recorded target."""
+    targets = tuple((name, new) for name, _, new in change.links)
+    return Plan(change.action, change.from_release, change.to_release,
+                _moves(links, targets),
+                "finishing %s %s, interrupted before it was recorded as done"
+                % (change.action, change.id), change.id, None)
 
 
 def pair_targets(release):
@@ -36,11 +50,7 @@ def choose_rollback(facts, report, to=None):
     links = facts.boot.links
     change = interrupted(facts.journal or ())
     if change is not None:
-        targets = tuple((name, new) for name, _, new in change.links)
-        return Plan("rollback", change.from_release, change.to_release,
-                    _moves(links, targets),
-                    "finishing change %s, interrupted before it was "
-                    "recorded as done" % change.id, change.id, None)
+        return _finish(change, links)
     pending = report.kernel(report.pending) if report.pending else None
     pair_ok = (pending is not None and pending.eligible
                and links[naming.INITRD_LINK].release == report.pending)
@@ -87,13 +97,9 @@ def choose_undo(facts):
                       "/boot/.ovs-rescue")
     change = changes[-1]
     links = facts.boot.links
-    if change.state == "started" and change.action == "undo":
+    if change.state == STARTED and change.action == "undo":
         # an undo cut short: running undo again means finishing it
-        targets = tuple((name, new) for name, _, new in change.links)
-        return Plan("undo", change.from_release, change.to_release,
-                    _moves(links, targets),
-                    "finishing undo %s, interrupted before it was recorded "
-                    "as done" % change.id, change.id, None)
+        return _finish(change, links)
     for name, old, new in change.links:
         current = links[name].target
         if current not in (old, new):

@@ -1,4 +1,5 @@
 """Text and JSON for rollback and undo: verdict first, then each link."""
+from rescue.plan import is_noop
 from rescue.textout import field, wrap
 
 
@@ -16,7 +17,7 @@ def change_document(plan, dry_run, changed, backup, problems):
 
 
 def verdict(plan, dry_run, changed):
-    if not plan.links and not plan.finishes and not plan.undoes:
+    if is_noop(plan):
         return "Nothing to do: boot pair is %s" % plan.to_release
     if plan.action == "undo":
         verb = "Would undo" if dry_run else "Undone"
