@@ -11,6 +11,7 @@ from collections import namedtuple
 from rescue import atomic, journal, lock
 from rescue.bootdir import boot_dir
 from rescue.errors import CannotChange
+from rescue.facts import refresh_boot
 from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
@@ -62,21 +63,21 @@ def _ensure_state_dir(boot):
     return directory, created
 
 
-def execute(root, decide, wait=0.0, gather=None):
-    """Lock, re-decide on fresh facts, and carry the plan out.
+def execute(facts, decide, wait=0.0):
+    """Lock, re-decide on /boot as it is then, and carry the plan out.
 
-    `decide(facts)` is the pure choice; `gather()` reads the facts again
+    `decide(facts)` is the pure choice; /boot and the journal are read again
     once the lock is held, so that concurrent runs never act on stale ones.
     """
-    boot = boot_dir(root)
-    plan = decide(gather())
+    boot = boot_dir(facts.root)
+    plan = decide(facts)
     if is_noop(plan):
         return Result(plan, False, None, ())
     preflight(boot, plan)
     directory, created = _ensure_state_dir(boot)
     fd = lock.acquire(os.path.join(directory, journal.LOCK), wait)
     try:
-        facts = gather()
+        facts = refresh_boot(facts)
         plan = decide(facts)
         if is_noop(plan):
             return Result(plan, False, None, ())

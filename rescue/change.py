@@ -2,23 +2,23 @@
 from rescue import apply
 from rescue.errors import EXIT_OK, EXIT_UNSAFE
 from rescue.host import load_facts
-from rescue.plan import NoTarget
+from rescue.bootdir import boot_dir
+from rescue.plan import NoTarget, is_noop
 from rescue.render import to_json
 from rescue.render_change import change_document, change_text, refusal_text
 
 
 def run_change(args, out, decide):
     """decide(facts) -> Plan; the command's whole life from facts to text."""
-    gather = lambda: load_facts(args)  # noqa: E731
+    facts = load_facts(args)
     try:
         if args.dry_run:
-            plan = decide(gather())
-            if plan.links:
-                from rescue.bootdir import boot_dir
+            plan = decide(facts)
+            if not is_noop(plan):       # the checks the real run makes
                 apply.preflight(boot_dir(args.root), plan)
             result = apply.Result(plan, False, None, ())
         else:
-            result = apply.execute(args.root, decide, args.wait, gather)
+            result = apply.execute(facts, decide, args.wait)
     except NoTarget as refusal:
         _print_refusal(args, out, str(refusal), refusal.details)
         return EXIT_UNSAFE

@@ -99,6 +99,17 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
                      changes)
 
 
+def refresh_boot(facts):
+    """The same host with /boot and the journal read again.
+
+    They are all another run of the tool changes; rpm's answers stay valid,
+    so a run that has waited for the lock asks rpm nothing twice.
+    """
+    return facts._replace(
+        boot=bootdir.scan_boot(facts.root),
+        journal=journal.read_journal(bootdir.boot_dir(facts.root)))
+
+
 def _module_package(root, release, package):
     return ModulePackage(package.name, package.version, package.release,
                          check_module_file(root, rpmdb.module_file(package)))

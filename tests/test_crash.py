@@ -108,3 +108,17 @@ def test_a_crash_before_any_mutating_syscall_leaves_a_bootable_record(
                         if n.startswith(".ovs-rescue-tmp-")]
     print("\n%s: tried %d crash points %s" % (command, tried, dict(counts)))
     assert tried >= 4
+
+
+def test_a_rollback_starts_exactly_one_rpm_process(make_host, zipapp,
+                                                   python36, tmp_path):
+    root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                     pending=K847)
+    trace = tmp_path / "execve.txt"
+    subprocess.run(["strace", "-f", "-qq", "-e", "trace=execve", "-o",
+                    str(trace), python36, zipapp, "rollback", "--root", root,
+                    "--running-kernel", K835], check=True,
+                   stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, SHIV_ROOT=str(tmp_path / "shiv")))
+    assert boot_links(root) == pair(K835)
+    assert sum('/rpm"' in line for line in trace.read_text().splitlines()) == 1
