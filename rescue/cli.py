@@ -3,7 +3,6 @@ import argparse
 import os
 import sys
 
-from rescue import __version__
 from rescue.errors import EXIT_CANNOT, RescueError, UsageError
 from rescue.facts import check_release_option
 from rescue.rpmdb import DEFAULT_DBPATH
@@ -15,6 +14,18 @@ exit codes:
   2  usage error
   3  cannot inspect or cannot change the host (nothing was changed)
 """
+
+
+class _VersionAction(argparse.Action):
+    """--version: hashes the zipapp only when asked, not on every run."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from rescue.build_info import version_text
+        print(version_text())
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,8 +64,8 @@ def build_parser():
                      formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Keep a XenServer host bootable with its "
                                  "Open vSwitch kernel module.")
-    parser.add_argument("--version", action="version",
-                        version="ovs-rescue %s" % __version__)
+    parser.add_argument("--version", action=_VersionAction,
+                        help="print the version and the zipapp's sha256")
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (status, check, rollback, undo, demo):

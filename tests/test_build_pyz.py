@@ -1,0 +1,63 @@
+"""build_pyz.py: a reproducible zipapp that can name its own build."""
+import hashlib
+import os
+import subprocess
+import sys
+
+from rescue.build_info import archive_of
+from tests.conftest import REPO
+
+
+def build(output, *options):
+    done = subprocess.run(
+        [sys.executable, os.path.join(REPO, "build_pyz.py"), "--output",
+         str(output)] + list(options),
+        stdout=subprocess.PIPE, universal_newlines=True, check=True)
+    return done.stdout
+
+
+def sha256(path):
+    with open(str(path), "rb") as built:
+        return hashlib.sha256(built.read()).hexdigest()
+
+
+def test_two_builds_of_one_commit_are_byte_identical(zipapp, tmp_path):
+    again = tmp_path / "again.pyz"
+    printed = build(again)
+    with open(zipapp, "rb") as first:
+        assert first.read() == again.read_bytes()
+    assert sha256(again) in printed
+
+
+def test_build_prints_the_sha256_it_wrote(tmp_path):
+    out = tmp_path / "ovs-rescue.pyz"
+    printed = build(out)
+    assert printed.split()[0] == sha256(out)
+
+
+def test_python_option_sets_an_absolute_shebang(tmp_path, python36):
+    out = tmp_path / "ovs-rescue.pyz"
+    build(out, "--python", python36)
+    assert out.read_bytes().splitlines()[0] == b"#!" + python36.encode()
+    done = subprocess.run([str(out), "--version"], stdout=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 0 and sha256(out) in done.stdout
+
+
+def test_default_shebang_finds_python3_on_path(zipapp):
+    with open(zipapp, "rb") as built:
+        assert built.readline() == b"#!/usr/bin/env python3\n"
+
+
+def test_version_names_the_zipapp_sha256_under_python36(zipapp, run_pyz):
+    done = run_pyz("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ovs-rescue 0.1.0 (sha256 %s)\n" % sha256(zipapp)
+
+
+def test_archive_of_a_module_is_the_first_file_up_its_path(tmp_path):
+    archive = tmp_path / "ovs-rescue.pyz"
+    archive.write_bytes(b"PK")
+    inside = archive / "site-packages" / "rescue" / "cli.py"
+    assert archive_of(str(inside)) == str(archive)
+    assert archive_of(os.path.join(REPO, "rescue", "cli.py")) is None
