@@ -13,6 +13,7 @@ exit codes:
   1  check: unsafe to reboot; rollback/undo: no safe target, nothing to undo
   2  usage error
   3  cannot inspect or cannot change the host (nothing was changed)
+  check --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (plugin rules)
 """
 
 
@@ -89,12 +90,17 @@ def parse(argv):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        args = parse(sys.argv[1:] if argv is None else argv)
+        args = parse(argv)
         code = args.handler(args, sys.stdout)
         sys.stdout.flush()
         return code
     except RescueError as error:
+        if "--nagios" in argv:        # a monitoring plugin: UNKNOWN, exit 3
+            from rescue.nagios import UNKNOWN, unknown_line
+            print(unknown_line(error))
+            return UNKNOWN
         print("ovs-rescue: error: %s" % error, file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

@@ -38,17 +38,20 @@ def verdict(report):
     if report.ok:
         return "OK: safe to reboot; boot pair and running kernel have OVS %s" \
             % report.ovs_build
+    return "UNSAFE to reboot: " + unsafe_reason(report)
+
+
+def unsafe_reason(report):
+    """Why a reboot of an unsafe host would come up without OVS."""
     pending = report.kernel(report.pending) if report.pending else None
     running = report.kernel(report.running) if report.running else None
     if pending is None:
-        reason = "no usable boot link in /boot"
-    elif not pending.eligible:
-        reason = "the kernel that boots next has no usable OVS module"
-    elif running is not None and not running.eligible:
-        reason = "the running kernel has no usable OVS module"
-    else:
-        reason = "the boot pair is not one kernel's image and initrd"
-    return "UNSAFE to reboot: " + reason
+        return "no usable boot link in /boot"
+    if not pending.eligible:
+        return "the kernel that boots next has no usable OVS module"
+    if running is not None and not running.eligible:
+        return "the running kernel has no usable OVS module"
+    return "the boot pair is not one kernel's image and initrd"
 
 
 def host_lines(report):

@@ -1,0 +1,44 @@
+"""`check --nagios`: one line and an exit code, by the monitoring plugin rules.
+
+OK 0, WARNING 1, CRITICAL 2, UNKNOWN 3 (Nagios plugin guidelines): a host
+that is safe but has problems worth a look is WARNING, an unsafe reboot is
+CRITICAL, and a host the tool cannot inspect is UNKNOWN.
+"""
+from rescue.render import unsafe_reason
+
+OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
+_STATE = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL",
+          UNKNOWN: "UNKNOWN"}
+
+
+def plugin_line(code, summary, perfdata=""):
+    line = "OVS-RESCUE %s - %s" % (_STATE[code], summary)
+    return line + (" | " + perfdata if perfdata else "")
+
+
+def perfdata(report):
+    """Counts a graph can follow: kernels, safe kernels, problems."""
+    return "kernels=%d;;;0 safe_kernels=%d;;;0 problems=%d;;;0" % (
+        len(report.kernels), len(report.eligible), len(report.problems))
+
+
+def nagios_result(report):
+    """(exit code, line) for a report."""
+    if not report.ok:
+        code = CRITICAL
+        summary = "unsafe to reboot: %s; pending %s" % (
+            unsafe_reason(report), report.pending or "none")
+    elif report.problems:
+        code = WARNING
+        summary = "safe to reboot, but %d problem%s: %s" % (
+            len(report.problems), "" if len(report.problems) == 1 else "s",
+            report.problems[0])
+    else:
+        code = OK
+        summary = "safe to reboot; pending %s has OVS %s" % (report.pending,
+                                                             report.ovs_build)
+    return code, plugin_line(code, summary, perfdata(report))
+
+
+def unknown_line(error):
+    return plugin_line(UNKNOWN, str(error))
