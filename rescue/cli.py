@@ -47,6 +47,9 @@ def _common_options(parser, suppress):
     group.add_argument("--packages", metavar="FILE", default=default(None),
                        help="read packages from this saved listing instead "
                             "of rpm (rpm -qa --qf, see README)")
+    group.add_argument("--snapshot", metavar="FILE", default=default(None),
+                       help="replay a host saved by `ovs-rescue snapshot` "
+                            "(status, check, --dry-run only)")
     group.add_argument("--running-kernel", metavar="REL",
                        default=default(None),
                        help="the running kernel (default: uname -r when the "
@@ -60,7 +63,8 @@ def _common_options(parser, suppress):
 
 
 def build_parser():
-    from rescue.commands import check, demo, rollback, status, undo
+    from rescue.commands import (check, demo, rollback, snapshot, status,
+                                 undo)
     parser = _Parser(prog="ovs-rescue", epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Keep a XenServer host bootable with its "
@@ -69,7 +73,7 @@ def build_parser():
                         help="print the version and the zipapp's sha256")
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (status, check, rollback, undo, demo):
+    for module in (status, check, rollback, undo, snapshot, demo):
         sub = commands.add_parser(
             module.NAME, help=module.HELP, description=module.HELP,
             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -83,8 +87,7 @@ def parse(argv):
     args = build_parser().parse_args(argv)
     if not getattr(args, "handler", None):
         raise UsageError("a command is needed: status, check, rollback, "
-                         "undo, demo "
-                         "(see ovs-rescue --help)")
+                         "undo, snapshot, demo (see ovs-rescue --help)")
     check_release_option(args.running_kernel, "--running-kernel")
     return args
 
@@ -93,7 +96,12 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = parse(argv)
-        code = args.handler(args, sys.stdout)
+        if args.snapshot:
+            from rescue.snapshot import replayed
+            with replayed(args):
+                code = args.handler(args, sys.stdout)
+        else:
+            code = args.handler(args, sys.stdout)
         sys.stdout.flush()
         return code
     except RescueError as error:

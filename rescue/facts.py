@@ -73,22 +73,10 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
     """
     check_root(root)
     boot = bootdir.scan_boot(root)
-    releases = set(boot.images) | {r for r in bootdir.pending_pair(boot.links) if r}
-    if running:
-        releases.add(running)
-    names = rpmdb.wanted_names(releases)
-    if package_list:
-        packages = rpmdb.read_package_list(package_list, names)
-    else:
-        packages = rpmdb.query_packages(root, dbpath, names)
-    ovs = packages.get(naming.OVS_PACKAGE)
-    if not ovs:
-        where = package_list or os.path.join(root, dbpath.lstrip("/"))
-        raise CannotInspect("%s is not installed according to %s; is "
-                            "--root/--dbpath right?" % (naming.OVS_PACKAGE,
-                                                        where))
+    packages = read_packages(root, dbpath, boot, running, package_list)
+    ovs = packages[naming.OVS_PACKAGE]
     modules = {}
-    for release in sorted(releases):
+    for release in sorted(releases_of(boot, running)):
         found = packages.get(naming.module_package_name(release) or "", ())
         modules[release] = tuple(_module_package(root, release, p) for p in found)
     # Two openvswitch packages at once is odd; the newer one runs.
@@ -97,6 +85,30 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
     changes = journal.read_journal(bootdir.boot_dir(root))
     return HostFacts(root, dbpath, boot, running, newest.version, modules,
                      changes)
+
+
+def releases_of(boot, running):
+    """Every kernel the decisions may name: in /boot, linked, or running."""
+    releases = set(boot.images)
+    releases |= {r for r in bootdir.pending_pair(boot.links) if r}
+    if running:
+        releases.add(running)
+    return releases
+
+
+def read_packages(root, dbpath, boot, running, package_list=None):
+    """openvswitch and the module packages of those kernels, by name."""
+    names = rpmdb.wanted_names(releases_of(boot, running))
+    if package_list:
+        packages = rpmdb.read_package_list(package_list, names)
+    else:
+        packages = rpmdb.query_packages(root, dbpath, names)
+    if not packages.get(naming.OVS_PACKAGE):
+        where = package_list or os.path.join(root, dbpath.lstrip("/"))
+        raise CannotInspect("%s is not installed according to %s; is "
+                            "--root/--dbpath right?" % (naming.OVS_PACKAGE,
+                                                        where))
+    return packages
 
 
 def refresh_boot(facts):

@@ -91,6 +91,16 @@ def parse_query_output(text):
     return packages, missing
 
 
+def package_listing(packages):
+    """The `rpm -q --qf` text of packages, as parse_query_output reads it."""
+    lines = []
+    for package in packages:
+        lines.append("P\t%s\t%s\t%s" % (package.name, package.version,
+                                          package.release))
+        lines += ["F\t" + path for path in package.files]
+    return "".join(line + "\n" for line in lines)
+
+
 def module_file(package):
     """The OVS datapath module a module package owns, or None."""
     modules = [f for f in package.files if f.endswith(".ko")]

@@ -1,0 +1,153 @@
+"""snapshot and --snapshot: a host saved on one machine, replayed on another."""
+import json
+import os
+
+import pytest
+from hypothesis import given, strategies as st
+
+from rescue import rpmdb
+from tests.hosts import K835, K847, K_OLD, Kernel, OLD_BUILD, run_cli, tree_state
+
+# A host with a kernel of every kind: safe, module file gone, old OVS
+# build, no module RPM (the pending hotfix), no initrd.
+KERNELS = [Kernel(K_OLD, module_build=OLD_BUILD), Kernel(K835),
+           Kernel(K847, module_build=None),
+           Kernel("2.6.32.43-0.4.1.xs1.8.0.800.170700xen",
+                  module_on_disk=False),
+           Kernel("2.6.32.43-0.4.1.xs1.8.0.900.170900xen", initrd=False)]
+
+
+@pytest.fixture
+def host(make_host):
+    root = make_host(KERNELS, pending=K847)
+    os.symlink("vmlinuz-gone", os.path.join(root, "boot", "vmlinuz-dangling"))
+    os.mkdir(os.path.join(root, "boot", "grub"))
+    return root
+
+
+def snapshot_of(capsys, root, tmp_path, *extra):
+    code, out, err = run_cli(capsys, "snapshot", "--root", root,
+                             "--running-kernel", K835, *extra)
+    assert (code, err) == (0, "")
+    path = tmp_path / "host-042.json"
+    path.write_text(out)
+    return str(path)
+
+
+@pytest.mark.parametrize("command", [
+    ["status", "--json"], ["check", "--json"], ["check"],
+    ["rollback", "--dry-run", "--json"], ["rollback", "--dry-run"],
+    ["rollback", "--dry-run", "--to", K_OLD, "--any-build"],
+    ["undo", "--dry-run"],
+])
+def test_replay_says_what_the_host_says(host, capsys, tmp_path, command):
+    saved = snapshot_of(capsys, host, tmp_path)
+    on_host = run_cli(capsys, *command + ["--root", host,
+                                          "--running-kernel", K835])
+    replay = run_cli(capsys, *command + ["--snapshot", saved])
+    assert replay == on_host
+
+
+def test_undo_replay_after_a_rollback_uses_the_saved_journal(host, capsys,
+                                                             tmp_path):
+    assert run_cli(capsys, "rollback", "--root", host,
+                   "--running-kernel", K835)[0] == 0
+    saved = snapshot_of(capsys, host, tmp_path)
+    on_host = run_cli(capsys, "undo", "--dry-run", "--root", host)
+    replay = run_cli(capsys, "undo", "--dry-run", "--snapshot", saved)
+    assert replay == on_host and replay[1].startswith("Would undo")
+
+
+def test_snapshot_changes_nothing_and_names_its_source(host, capsys, tmp_path):
+    before = tree_state(host)
+    document = json.loads(open(snapshot_of(capsys, host, tmp_path)).read())
+    assert tree_state(host) == before
+    assert document["kind"] == "ovs-rescue snapshot"
+    assert document["schema_version"] == 1
+    assert document["running"] == K835
+    assert document["source"]["root"] == host
+    assert document["boot"]["vmlinuz-2.6-xen"] == {
+        "type": "link", "target": "vmlinuz-%s" % K847}
+
+
+def test_replay_leaves_no_temporary_host_behind(host, capsys, tmp_path,
+                                                monkeypatch):
+    saved = snapshot_of(capsys, host, tmp_path)
+    replays = tmp_path / "tmp"
+    replays.mkdir()
+    monkeypatch.setenv("TMPDIR", str(replays))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert run_cli(capsys, "status", "--snapshot", saved)[0] == 0
+    assert list(replays.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["rollback"], "only replays a host"),
+    (["undo"], "only replays a host"),
+    (["snapshot"], "only replays a host"),
+    (["status", "--root", "/srv"], "leave out --root"),
+    (["status", "--packages", "list.txt"], "leave out --root"),
+])
+def test_replay_of_a_change_or_with_a_root_is_a_usage_error(
+        host, capsys, tmp_path, argv, message):
+    saved = snapshot_of(capsys, host, tmp_path)
+    before = tree_state(host)
+    code, out, err = run_cli(capsys, *argv + ["--snapshot", saved])
+    assert code == 2 and message in err and len(err.splitlines()) == 1
+    assert tree_state(host) == before
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "cannot read snapshot"),
+    ("{not json", "is not JSON"),
+    ('{"kind": "something else"}', "is not an ovs-rescue snapshot"),
+    ('{"kind": "ovs-rescue snapshot", "schema_version": 9}',
+     "has schema_version 9"),
+    ('{"kind": "ovs-rescue snapshot", "schema_version": 1}',
+     "is incomplete or damaged"),
+    ('{"kind": "ovs-rescue snapshot", "schema_version": 1, "packages": "",'
+     ' "module_files": {}, "boot": {"../../escape": {"type": "file"}}}',
+     "is incomplete or damaged"),
+    ('{"kind": "ovs-rescue snapshot", "schema_version": 1, "packages": "",'
+     ' "module_files": {}, "boot": {}, "running": "rm -rf"}',
+     "is not a kernel release"),
+])
+def test_a_bad_snapshot_is_one_line_and_exit_3(capsys, tmp_path, content,
+                                               message):
+    path = tmp_path / "snap.json"
+    if content is not None:
+        path.write_text(content)
+    code, out, err = run_cli(capsys, "check", "--snapshot", path)
+    assert code == 3 and out == ""
+    assert message in err and len(err.splitlines()) == 1
+    assert not (tmp_path.parent / "escape").exists()
+
+
+def test_snapshot_runs_from_the_zipapp_under_python36(host, run_pyz,
+                                                      tmp_path):
+    done = run_pyz("snapshot", "--root", host, "--running-kernel", K835)
+    assert done.returncode == 0, done.stderr
+    saved = tmp_path / "saved.json"
+    saved.write_text(done.stdout)
+    done = run_pyz("rollback", "--dry-run", "--snapshot", saved)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Would roll back: boot pair would be " + K835)
+
+
+names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl",
+                                                    "Zp")), min_size=1)
+packages = st.lists(st.builds(
+    rpmdb.Package, names, names, names,
+    st.lists(names.map(lambda n: "/" + n), max_size=3).map(tuple)),
+    max_size=5)
+
+
+@given(packages)
+def test_package_listing_reads_back_as_the_same_packages(found):
+    parsed, missing = rpmdb.parse_query_output(rpmdb.package_listing(found))
+    expected = {}
+    for package in found:
+        expected.setdefault(package.name, []).append(package)
+    assert missing == 0
+    assert {name: list(each) for name, each in parsed.items()} == expected
