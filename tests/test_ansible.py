@@ -1,0 +1,90 @@
+"""The Ansible play, for real with ansible-core, against five fake-root hosts."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+from tests.hosts import K835, K847, Kernel
+
+PLAYBOOK = os.path.join(REPO, "ansible", "fleet.yml")
+HOSTS = ["xs01", "xs02", "xs03", "xs04", "xs05"]
+BROKEN = "xs03"
+
+
+@pytest.fixture
+def fleet(make_host, tmp_path, zipapp, python36):
+    """An inventory of five local hosts, each its own root; xs03 broken."""
+    lines = ["[xenservers]"]
+    for name in HOSTS:
+        if name == BROKEN:
+            root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                             pending=K847, name=name)
+        else:
+            root = make_host([Kernel(K835), Kernel(K847)], pending=K847,
+                             name=name)
+        lines.append("%s ovs_rescue_root=%s" % (name, root))
+    lines += ["", "[xenservers:vars]", "ansible_connection=local",
+              "ansible_python_interpreter=%s" % sys.executable,
+              "ovs_rescue_python=%s" % python36,
+              "ovs_rescue_pyz=%s" % zipapp,
+              "ovs_rescue_running_kernel=%s" % K835]
+    inventory = tmp_path / "inventory"
+    inventory.write_text("\n".join(lines) + "\n")
+    return str(inventory)
+
+
+def play(inventory, tmp_path, *extra):
+    """Run the play as an operator would: (exit code, console text)."""
+    env = dict(os.environ, ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+               ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
+               ANSIBLE_HOME=str(tmp_path / "ansible-home"),
+               ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    playbook = os.path.join(os.path.dirname(sys.executable),
+                            "ansible-playbook")
+    done = subprocess.run([playbook, "-i", inventory, PLAYBOOK] + list(extra),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=env, cwd=str(tmp_path))
+    return done.returncode, done.stdout
+
+
+RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)"
+                   r"\s+failed=(\d+)", re.M)
+
+
+def recap(output):
+    """{host: (ok, changed, unreachable, failed)} from the PLAY RECAP."""
+    return {m.group(1): tuple(int(n) for n in m.groups()[1:])
+            for m in RECAP.finditer(output)}
+
+
+def test_play_fails_exactly_the_host_that_would_boot_without_ovs(
+        fleet, tmp_path):
+    code, output = play(fleet, tmp_path)
+    assert code == 2, output              # some host failed
+    stats = recap(output)
+    assert set(stats) == set(HOSTS), output
+    assert {h for h, s in stats.items() if s[3]} == {BROKEN}
+    assert all(s[2] == 0 for s in stats.values())
+    fatal = [l for l in output.splitlines() if l.startswith("fatal: ")]
+    assert len(fatal) == 1 and fatal[0].startswith("fatal: [%s]" % BROKEN)
+    assert "UNSAFE to reboot: pending kernel %s" % K847 in fatal[0]
+    assert all(s[1] >= 1 for s in stats.values())   # staged everywhere
+
+
+def test_a_second_play_changes_nothing(fleet, tmp_path):
+    play(fleet, tmp_path)
+    code, output = play(fleet, tmp_path)
+    assert code == 2
+    assert all(s[1] == 0 for s in recap(output).values()), output
+
+
+def test_dry_run_shows_the_rollback_plan_of_the_broken_host_only(
+        fleet, tmp_path):
+    code, output = play(fleet, tmp_path, "-e", "ovs_rescue_dry_run=true")
+    shown = re.findall(r"^ok: \[(\S+)\] => \{\s*\n\s*\"ovs_rescue_plan.stdout_lines",
+                       output, re.M)
+    assert shown == [BROKEN], output
+    assert '"Would roll back: boot pair would be %s"' % K835 in output
