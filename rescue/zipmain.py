@@ -4,13 +4,18 @@ build_pyz.py copies this file into the archive in place of shiv's
 bootstrap. The runtime is pure standard-library Python, so it is imported
 from inside the zip (zipimport): nothing is extracted, so there is no cache
 directory another user could pre-seed, and a run needs no writable disk
-(a read-only or full /boot is a rescue case). Python 2 must be able to
-parse this file, to say plainly that it is too old.
+(a read-only or full /boot is a rescue case). zipimport opens the archive
+again by its path for each module, so as root the archive and every
+directory above it must be safe from other users before anything more is
+imported from it. Python 2.6 and 2.7 must be able to run this file, to say
+plainly that they are too old.
 """
 import os
+import stat
 import sys
 
 MINIMUM = (3, 6)
+OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 
 
 def too_old(version_info):
@@ -23,12 +28,52 @@ def site_packages(main_file):
                         "site-packages")
 
 
+def path_chain(path):
+    """path and every directory above it, up to /."""
+    chain = [path]
+    while os.path.dirname(chain[-1]) != chain[-1]:
+        chain.append(os.path.dirname(chain[-1]))
+    return chain
+
+
+def unsafe_part(path, euid, lstat=os.lstat):
+    """Why a user other than euid or root could change path, or None.
+
+    Checked: the file and every directory above it, where it is named and
+    where its symlinks lead. A sticky directory such as /tmp is fine: others
+    cannot replace root's entries in it. install.sh and its launcher make
+    the same check in sh.
+    """
+    path = os.path.abspath(path)
+    for part in path_chain(path) + path_chain(os.path.realpath(path)):
+        try:
+            info = lstat(part)
+        except OSError as error:
+            return "%s cannot be read (%s)" % (part, error.strerror)
+        if info.st_uid not in (0, euid):
+            return "%s is owned by uid %d, not root" % (part, info.st_uid)
+        sticky_dir = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
+        if (not stat.S_ISLNK(info.st_mode) and info.st_mode & OTHERS_WRITE
+                and not sticky_dir):
+            return "%s is writable by group or others (mode %o)" % (
+                part, stat.S_IMODE(info.st_mode))
+    return None
+
+
 def main():
     if too_old(sys.version_info):
         sys.stderr.write("ovs-rescue: error: needs Python 3.6 or newer, not "
                          "%s; run it with a staged python3 (install.sh "
                          "--python PATH)\n" % sys.version.split()[0])
         return 3
+    archive = os.path.dirname(os.path.abspath(__file__))
+    if os.geteuid() == 0:
+        why = unsafe_part(archive, 0)
+        if why:
+            sys.stderr.write("ovs-rescue: error: refusing to run %s as root: "
+                             "%s; keep it where only root can write "
+                             "(install.sh)\n" % (archive, why))
+            return 3
     sys.path.insert(0, site_packages(__file__))
     from rescue.cli import main as cli_main
     return cli_main()

@@ -1,8 +1,11 @@
 """The built zipapp, run for real under Python 3.6, and the 3.6 source floor."""
 import json
 import os
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from tests.conftest import REPO
 from tests.hosts import K835, K847, Kernel
@@ -56,3 +59,58 @@ def test_demo_runs_from_the_zipapp_under_python36_without_rpm(run_pyz):
     assert "$ ovs-rescue check\nOK: safe to reboot" in done.stdout
     assert "$ ovs-rescue undo\nUndone: boot pair now" in done.stdout
     assert all(len(line) <= 80 for line in done.stdout.splitlines())
+
+
+def test_python27_is_told_plainly_that_it_is_too_old(zipapp, python36):
+    python27 = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.dirname(python36))), "2.7.18", "bin", "python2.7")
+    if not os.access(python27, os.X_OK):
+        pytest.skip("no Python 2.7 beside the 3.6 one")
+    done = subprocess.run([python27, zipapp, "check"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr == ("ovs-rescue: error: needs Python 3.6 or newer, "
+                           "not 2.7.18; run it with a staged python3 "
+                           "(install.sh --python PATH)\n")
+
+
+def placed(zipapp, tmp_path, mode=0o755, owner=0, link=False):
+    """A copy of the zipapp in a directory of that mode and owner."""
+    where = tmp_path / "place"
+    where.mkdir()
+    copy = where / "ovs-rescue.pyz"
+    shutil.copy(zipapp, str(copy))
+    os.chown(str(where), owner, -1)
+    where.chmod(mode)
+    if link:                   # named from a safe directory, kept elsewhere
+        (tmp_path / "safe").mkdir()
+        (tmp_path / "safe" / "ovs-rescue.pyz").symlink_to(copy)
+        return str(tmp_path / "safe" / "ovs-rescue.pyz")
+    return str(copy)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the check is made as root")
+@pytest.mark.parametrize("mode, owner, link, why", [
+    (0o777, 0, False, "place is writable by group or others (mode 777)"),
+    (0o775, 0, False, "place is writable by group or others (mode 775)"),
+    (0o755, 65534, False, "place is owned by uid 65534, not root"),
+    (0o777, 0, True, "place is writable by group or others (mode 777)"),
+])
+def test_root_refuses_a_zipapp_others_could_swap_before_importing_it(
+        zipapp, python36, tmp_path, mode, owner, link, why):
+    path = placed(zipapp, tmp_path, mode, owner, link)
+    done = subprocess.run([python36, path, "--version"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr.startswith("ovs-rescue: error: refusing to run ")
+    assert why in done.stderr and done.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the check is made as root")
+def test_root_runs_a_zipapp_in_a_sticky_directory_like_tmp(zipapp, python36,
+                                                           tmp_path):
+    path = placed(zipapp, tmp_path, mode=0o1777)
+    done = subprocess.run([python36, path, "--version"],
+                          stdout=subprocess.PIPE, universal_newlines=True)
+    assert done.returncode == 0 and done.stdout.startswith("ovs-rescue 0.1.0")
