@@ -3,8 +3,9 @@ from rescue import apply
 from rescue.errors import EXIT_OK, EXIT_UNSAFE
 from rescue.host import load_facts
 from rescue.bootdir import boot_dir
-from rescue.plan import NoTarget, is_noop
+from rescue.plan import NoTarget, is_noop, landing_problems
 from rescue.render import to_json
+from rescue.report import inspect_host
 from rescue.render_change import change_document, change_text, refusal_text
 
 
@@ -23,13 +24,15 @@ def run_change(args, out, decide):
         _print_refusal(args, out, str(refusal), refusal.details)
         return EXIT_UNSAFE
     plan = result.plan
+    warnings = landing_problems(plan, inspect_host(facts, args.any_build))
+    warnings += result.warnings
     if args.json:
         print(to_json(change_document(plan, args.dry_run, result.changed,
-                                      result.backup, result.warnings)),
+                                      result.backup, warnings)),
               file=out)
     else:
         print(change_text(plan, args.dry_run, result.changed, result.backup,
-                          result.warnings), file=out)
+                          warnings), file=out)
     return EXIT_OK
 
 

@@ -113,3 +113,20 @@ def choose_undo(facts):
                 _moves(links, targets),
                 "undoing %s %s" % (change.action, change.id),
                 None, change.id)
+
+
+def landing_problems(plan, report):
+    """Warnings when a plan moves the boot pair to a kernel that is not safe.
+
+    Usually an undo of a rollback: it puts back the kernel that lacked its
+    module. Allowed, as asked, but never silently.
+    """
+    if not plan.links:
+        return ()
+    kernel = report.kernel(plan.to_release) if plan.to_release else None
+    if kernel is not None and kernel.eligible:
+        return ()
+    why = "; ".join(kernel.problems) if kernel else "no usable kernel pair"
+    return ("the boot pair goes to %s, which is NOT safe to boot with OVS "
+            "(%s); check will say UNSAFE, ovs-rescue rollback repoints it"
+            % (plan.to_release or "(none)", why),)

@@ -228,3 +228,28 @@ def test_second_run_fails_at_once_naming_the_lock_holder(make_host, capsys):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_undo_back_to_an_unsafe_kernel_warns_that_check_will_fail(
+        make_host, capsys, dry_run):
+    root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                     pending=K847)
+    rollback(capsys, root, K835)
+    code, out, _ = run_cli(capsys, "undo", "--root", root, "--json",
+                           "--dry-run")
+    assert any("NOT safe" in p for p in json.loads(out)["problems"])
+    code, out, _ = run_cli(capsys, "undo", "--root", root, *dry_run)
+    assert code == 0
+    text = " ".join(out.split())
+    assert ("warning: the boot pair goes to %s, which is NOT safe to boot "
+            "with OVS (no module RPM" % K847) in text
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_rollback_to_a_safe_kernel_has_no_landing_warning(make_host, capsys):
+    root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                     pending=K847)
+    code, out, _ = run_cli(capsys, "rollback", "--root", root,
+                           "--running-kernel", K835)
+    assert code == 0 and "warning" not in out
