@@ -23,7 +23,7 @@ exit codes:
   2  usage error
   3  cannot install (nothing was changed)"
 
-say() { printf '%s\n' "$*"; }
+say() { printf '%s\n' "$@"; }   # one line each argument
 die() { code=$1; shift; say "install.sh: error: $*" >&2; exit "$code"; }
 usage_error() { die 2 "$* (see install.sh --help)"; }
 
@@ -160,11 +160,12 @@ fi
 
 if $check_only; then
   if [ -z "$changes" ]; then
-    say "up to date: $target (sha256 $want) and $launcher"; exit 0
+    say "up to date: $target" "  sha256 $want" "up to date: $launcher"
+    exit 0
   fi
   for what in $changes; do
     case $what in
-      zipapp) say "would install $target (sha256 $want)" ;;
+      zipapp) say "would install $target" "  sha256 $want" ;;
       launcher) say "would write $launcher" ;;
     esac
   done
@@ -196,7 +197,7 @@ commit_file() {
   if ! { chmod 0755 -- "$tmp" && sync && mv -f -- "$tmp" "$1"; }; then
     die 3 "cannot move $tmp to $1; the old version is still in place"
   fi
-  say "installed $1${2:+ $2}"
+  say "installed $1"
 }
 
 if [ "${changes#* zipapp}" != "$changes" ]; then
@@ -205,10 +206,11 @@ if [ "${changes#* zipapp}" != "$changes" ]; then
   got=$(sha256 "$tmp")
   [ "$got" = "$want" ] || die 3 "copy of $archive has sha256 $got, not" \
     "$want; the disk may be full or failing: nothing was changed"
-  commit_file "$target" "(sha256 $want)"
+  commit_file "$target"
 else
-  say "unchanged: $target (sha256 $want)"
+  say "unchanged: $target"
 fi
+say "  sha256 $want"
 
 if [ "${changes#* launcher}" != "$changes" ]; then
   temp_beside "$launcher"

@@ -31,13 +31,13 @@ def sha256_of(path):
 
 
 def version_text(module_file=__file__):
-    """`ovs-rescue 0.1.0 (sha256 …)`: the sha256 build_pyz.py printed."""
+    """Version, then the sha256 build_pyz.py printed: two lines under 80."""
     archive = archive_of(module_file)
     if archive is None:
-        return "ovs-rescue %s (from source, not a built zipapp)" % __version__
+        return "ovs-rescue %s\nrun from source, not a built zipapp" % __version__
     try:
         build = "sha256 %s" % sha256_of(archive)
     except OSError as error:
         build = "sha256 unknown: cannot read %s: %s" % (archive,
                                                         error.strerror)
-    return "ovs-rescue %s (%s)" % (__version__, build)
+    return "ovs-rescue %s\n%s" % (__version__, build)

@@ -52,7 +52,7 @@ def test_default_shebang_finds_python3_on_path(zipapp):
 def test_version_names_the_zipapp_sha256_under_python36(zipapp, run_pyz):
     done = run_pyz("--version")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "ovs-rescue 0.1.0 (sha256 %s)\n" % sha256(zipapp)
+    assert done.stdout == "ovs-rescue 0.1.0\nsha256 %s\n" % sha256(zipapp)
 
 
 def test_archive_of_a_module_is_the_first_file_up_its_path(tmp_path):

@@ -59,7 +59,10 @@ def test_install_puts_zipapp_and_launcher_and_shows_the_check(
     text = open(launcher).read()
     assert "\npython=%s\n" % python36 in text
     assert "\narchive=/boot/ovs-rescue/ovs-rescue.pyz\n" in text
-    assert "installed %s (sha256 %s)" % (archive, sha256(zipapp)) in done.stdout
+    assert "installed %s\n  sha256 %s\n" % (archive, sha256(zipapp)) \
+        in done.stdout
+    assert all(len(line) <= 80 for line in done.stdout.replace(host, "")
+               .splitlines())          # the fake root's path aside
     assert "UNSAFE to reboot" in done.stdout and "[check exit 1]" in done.stdout
     assert leftovers(host) == []
 
