@@ -4,6 +4,7 @@
 # Idempotent, atomic (temp file + rename), and it runs `check` at the end.
 # POSIX sh on purpose: XenServer 6.x dom0 has an old bash and no Python 3.
 set -u
+unset CDPATH
 
 usage="usage: install.sh [--prefix DIR] [--python PATH] [--root DIR]
                   [--archive FILE] [--check-only]
@@ -109,6 +110,10 @@ if [ -z "$python" ]; then
 fi
 [ -x "$python" ] || die 3 "--python $python is not an executable file;" \
   "stage a Python 3.6 or newer and pass its path"
+if why=$(unsafe_path "$python"); then
+  die 3 "refusing to run --python $python as root: $why; stage it where" \
+    "only root can write"
+fi
 # Python 2.4 must be able to run this line, to be told plainly it is too old.
 if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 6))' \
     >/dev/null 2>&1; then

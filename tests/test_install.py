@@ -187,6 +187,19 @@ def test_install_refuses_a_prefix_others_can_write(host, install, change,
     assert os.listdir(prefix) == []
 
 
+def test_install_refuses_a_python_others_could_replace(host, install,
+                                                       tmp_path, python36):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    (shared / "python3").symlink_to(python36)
+    before = tree_state(host)
+    done = install(host, python=str(shared / "python3"))
+    assert done.returncode == 3
+    assert "shared is writable by group or others" in done.stderr
+    assert tree_state(host) == before
+
+
 def local_launcher(root, tmp_path):
     """The installed launcher, pointed at root's copy of the zipapp."""
     archive, launcher = paths(root)
