@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Build dist/ovs-rescue.pyz, a zipapp of the `rescue` package, with shiv.
 
-Usage: python3 build_pyz.py [--python PATH] [--output FILE]
+Usage: python3 build_pyz.py [--python PATH] [--output FILE] [--py36 PATH]
 
 Needs only python3: when shiv is not importable it makes .venv-build/ with
 the pinned shiv and runs itself again there. The build is reproducible
 (sorted inputs, fixed timestamps from SOURCE_DATE_EPOCH) and prints the
 zipapp's sha256.
+
+When a Python 3.6 is found (--py36, $OVS_RESCUE_PY36, pyenv's 3.6.15 or
+python3.6 on PATH), the package is also compiled by it into
+site-packages-36/ (bytecode only): dom0's Python 3.6 then starts ~12 ms
+faster. Other Pythons run the sources in site-packages/.
 """
 import argparse
 import hashlib
@@ -15,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import venv
 import zipfile
 
@@ -52,22 +58,74 @@ def stage_package(staging):
     return staging
 
 
-def build(output, python):
+def find_py36(explicit=None):
+    """A Python 3.6 to compile with, or None."""
+    candidates = [explicit, os.environ.get("OVS_RESCUE_PY36")]
+    try:
+        pyenv_root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL,
+                                    universal_newlines=True).stdout.strip()
+        candidates.append(os.path.join(pyenv_root, "versions", "3.6.15",
+                                       "bin", "python3"))
+    except OSError:
+        pass
+    candidates.append(shutil.which("python3.6"))
+    for path in candidates:
+        if path and os.access(path, os.X_OK):
+            return path
+    if explicit:
+        sys.exit("build_pyz: --py36 %s is not an executable" % explicit)
+    return None
+
+
+# Runs under Python 3.6: each module compiled in place to module.pyc (the
+# name zipimport looks for), the source removed, data files kept.
+COMPILE = """
+import os, py_compile, sys
+tree = sys.argv[1]
+for directory, _, names in sorted(os.walk(tree)):
+    for name in sorted(names):
+        if name.endswith(".py"):
+            source = os.path.join(directory, name)
+            py_compile.compile(source, cfile=source + "c", doraise=True,
+                               dfile=os.path.relpath(source, tree))
+            os.unlink(source)
+"""
+
+
+def compile_for_py36(py36, staging, epoch):
+    """site-packages-36/: the package as Python 3.6 bytecode only."""
+    tree = os.path.join(staging, "site-packages-36")
+    shutil.copytree(os.path.join(staging, "site-packages"), tree)
+    for directory, _, names in os.walk(tree):
+        for name in names:
+            os.utime(os.path.join(directory, name), (epoch, epoch))
+    subprocess.check_call([py36, "-I", "-c", COMPILE, tree],
+                          env=dict(os.environ, PYTHONHASHSEED="0"))
+    return tree
+
+
+def build(output, python, py36):
     os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+    epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     with tempfile.TemporaryDirectory() as staging:
-        stage_package(staging)
+        packages = os.path.join(staging, "site-packages")
+        os.mkdir(packages)
+        stage_package(packages)
         subprocess.check_call([
-            sys.executable, "-m", "shiv", "--site-packages", staging,
+            sys.executable, "-m", "shiv", "--site-packages", packages,
             "--entry-point", "rescue.cli:main", "--reproducible",
             "--python", python, "--output-file", output])
-    replace_main(output)
+        tree = compile_for_py36(py36, staging, epoch) if py36 else None
+        finish_archive(output, tree, epoch)
     with open(output, "rb") as built:
         return hashlib.sha256(built.read()).hexdigest()
 
 
-def replace_main(output):
-    """Swap shiv's extracting bootstrap for rescue/zipmain.py (see there)."""
+def finish_archive(output, py36_tree, epoch):
+    """Swap shiv's extracting bootstrap for rescue/zipmain.py (see there),
+    drop the bootstrap package, add the 3.6 bytecode tree."""
     with open(os.path.join(HERE, "rescue", "zipmain.py"), "rb") as source:
         launcher = source.read()
     rebuilt = output + ".tmp"
@@ -77,12 +135,31 @@ def replace_main(output):
         out.write(shebang)
         with zipfile.ZipFile(out, "w") as new:
             for info in sorted(old.infolist(), key=lambda i: i.filename):
+                if info.filename.startswith("_bootstrap/"):
+                    continue              # shiv's extracting loader: unused
                 data = old.read(info.filename)
                 if info.filename == "__main__.py":
                     data = launcher
                 new.writestr(info, data)
+            if py36_tree:
+                add_tree(new, py36_tree, "site-packages-36", epoch)
     os.chmod(rebuilt, 0o755)
     os.replace(rebuilt, output)
+
+
+def add_tree(archive, tree, prefix, epoch):
+    """Files of tree under prefix/, sorted, with fixed times and modes."""
+    stamp = time.gmtime(epoch)[:6]
+    for directory, _, names in sorted(os.walk(tree)):
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            info = zipfile.ZipInfo(
+                prefix + "/" + os.path.relpath(path, tree).replace(os.sep, "/"),
+                date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            with open(path, "rb") as handle:
+                archive.writestr(info, handle.read())
 
 
 def main():
@@ -90,9 +167,16 @@ def main():
     parser.add_argument("--python", default="/usr/bin/env python3",
                         help="the shebang's interpreter (default: %(default)s)")
     parser.add_argument("--output", default=DEFAULT_OUTPUT)
+    parser.add_argument("--py36", metavar="PATH",
+                        help="the Python 3.6 to precompile with (default: "
+                             "found, else none)")
     args = parser.parse_args()
     ensure_shiv()
-    digest = build(args.output, args.python)
+    py36 = find_py36(args.py36)
+    if py36 is None:
+        print("build_pyz: no Python 3.6 found; no 3.6 bytecode (it runs "
+              "from source, ~12 ms slower to start on 3.6)")
+    digest = build(args.output, args.python, py36)
     print("%s  %s" % (digest, os.path.relpath(args.output)))
 
 

@@ -22,10 +22,23 @@ def too_old(version_info):
     return tuple(version_info[:2]) < MINIMUM
 
 
-def site_packages(main_file):
-    """The archive's site-packages, beside this __main__.py inside the zip."""
-    return os.path.join(os.path.dirname(os.path.abspath(main_file)),
-                        "site-packages")
+def site_packages(main_file, version_info=sys.version_info):
+    """Where in the archive to import the package from.
+
+    site-packages-36/ holds it compiled by Python 3.6 (bytecode only, see
+    build_pyz.py), which dom0's 3.6 loads without compiling; any other
+    Python, or an archive built without it, uses the sources.
+    """
+    archive = os.path.dirname(os.path.abspath(main_file))
+    if tuple(version_info[:2]) == (3, 6):
+        import zipimport
+        compiled = os.path.join(archive, "site-packages-36")
+        try:
+            if zipimport.zipimporter(compiled).find_module("rescue"):
+                return compiled
+        except zipimport.ZipImportError:
+            pass
+    return os.path.join(archive, "site-packages")
 
 
 def path_chain(path):

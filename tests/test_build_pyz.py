@@ -61,3 +61,34 @@ def test_archive_of_a_module_is_the_first_file_up_its_path(tmp_path):
     inside = archive / "site-packages" / "rescue" / "cli.py"
     assert archive_of(str(inside)) == str(archive)
     assert archive_of(os.path.join(REPO, "rescue", "cli.py")) is None
+
+
+def test_python36_loads_the_precompiled_tree_and_others_the_sources(zipapp):
+    from rescue.zipmain import site_packages
+    main = os.path.join(zipapp, "__main__.py")
+    assert site_packages(main, (3, 6, 15)).endswith("/site-packages-36")
+    assert site_packages(main, (3, 11, 7)).endswith("/site-packages")
+
+
+def test_python36_really_imports_bytecode_from_the_archive(zipapp, python36):
+    done = subprocess.run([python36, "-v", zipapp, "--version"],
+                          stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 0
+    assert "site-packages-36/rescue/cli.pyc" in done.stderr
+
+
+def test_newest_python_runs_the_demo_from_the_sources(zipapp):
+    done = subprocess.run([sys.executable, zipapp, "demo"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 0, done.stderr
+    assert "$ ovs-rescue undo\nUndone: boot pair now" in done.stdout
+
+
+def test_archive_carries_no_extracting_bootstrap(zipapp):
+    import zipfile
+    with zipfile.ZipFile(zipapp) as archive:
+        names = archive.namelist()
+    assert not [n for n in names if n.startswith("_bootstrap/")]
+    assert "site-packages/rescue/cli.py" in names
