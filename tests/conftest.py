@@ -33,25 +33,18 @@ def make_host(tmp_path, rpm_factory):
 
 
 def find_python36():
-    """The oldest dom0 Python we serve; CI must have it."""
-    explicit = os.environ.get("OVS_RESCUE_PY36")
-    if explicit:
-        return explicit
-    try:
-        pyenv_root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                                    universal_newlines=True).stdout.strip()
-    except OSError:
-        pyenv_root = os.path.expanduser("~/.pyenv")
-    return os.path.join(pyenv_root or os.path.expanduser("~/.pyenv"),
-                        "versions", "3.6.15", "bin", "python3")
+    """The oldest dom0 Python we serve, found as build_pyz.py finds it."""
+    from build_pyz import find_py36
+    return find_py36()
 
 
 @pytest.fixture(scope="session")
 def python36():
     path = find_python36()
-    if not os.access(path, os.X_OK):
-        pytest.fail("Python 3.6 not found at %s (set OVS_RESCUE_PY36): the "
-                    "zipapp must be tested under the oldest dom0 Python" % path)
+    if path is None:
+        pytest.fail("Python 3.6 not found (pyenv 3.6.15, python3.6 on PATH, "
+                    "or set OVS_RESCUE_PY36): the zipapp must be tested "
+                    "under the oldest dom0 Python")
     return path
 
 
@@ -66,12 +59,10 @@ def zipapp(tmp_path_factory):
 
 
 @pytest.fixture
-def run_pyz(zipapp, python36, tmp_path_factory):
+def run_pyz(zipapp, python36):
     """run_pyz(*argv) -> CompletedProcess of the zipapp under Python 3.6."""
-    cache = str(tmp_path_factory.getbasetemp() / "shiv-cache")
-
     def run(*argv, **kwargs):
-        env = dict(os.environ, SHIV_ROOT=cache)
+        env = dict(os.environ)
         env.pop("NO_COLOR", None)
         env.update(kwargs.pop("env", {}))
         return subprocess.run([python36, zipapp] + [str(a) for a in argv],

@@ -69,7 +69,7 @@ def run_tool(python36, zipapp, env, argv):
 ])
 def test_a_crash_before_any_mutating_syscall_leaves_a_bootable_record(
         make_host, zipapp, python36, tmp_path, command, start, old, new):
-    env = dict(os.environ, SHIV_ROOT=str(tmp_path / "shiv"))
+    env = dict(os.environ)
     template = make_host([Kernel(K835), Kernel(K847, module_build=None)],
                          pending=K847, name="template")
     common = ["--root", None, "--running-kernel", K835]
@@ -119,6 +119,6 @@ def test_a_rollback_starts_exactly_one_rpm_process(make_host, zipapp,
                     str(trace), python36, zipapp, "rollback", "--root", root,
                     "--running-kernel", K835], check=True,
                    stdout=subprocess.DEVNULL,
-                   env=dict(os.environ, SHIV_ROOT=str(tmp_path / "shiv")))
+                   env=dict(os.environ))
     assert boot_links(root) == pair(K835)
     assert sum('/rpm"' in line for line in trace.read_text().splitlines()) == 1

@@ -1,7 +1,6 @@
 """status and check on real fixture hosts with the real rpm."""
 import json
 import os
-import shutil
 import subprocess
 
 import pytest

@@ -65,7 +65,7 @@ def broken_host(make_host):
 
 @needs_namespaces
 def test_read_only_boot_exits_3_and_changes_nothing(make_host, zipapp,
-                                                    python36, tmp_path):
+                                                    python36):
     root = broken_host(make_host)
     boot = os.path.join(root, "boot")
     before = tree_state(root)
@@ -76,7 +76,7 @@ def test_read_only_boot_exits_3_and_changes_nothing(make_host, zipapp,
          "rollback", "--root", root, "--running-kernel", K835],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         universal_newlines=True,
-        env=dict(os.environ, SHIV_ROOT=str(tmp_path / "shiv")))
+        env=dict(os.environ))
     assert done.returncode == 3, done.stderr
     assert "read-only file system" in done.stderr
     assert len(done.stderr.splitlines()) == 1
@@ -84,15 +84,14 @@ def test_read_only_boot_exits_3_and_changes_nothing(make_host, zipapp,
 
 
 @needs_namespaces
-def test_full_boot_exits_3_and_changes_nothing(make_host, zipapp, python36,
-                                               tmp_path):
+def test_full_boot_exits_3_and_changes_nothing(make_host, zipapp, python36):
     root = broken_host(make_host)
     done = subprocess.run(
         ["unshare", "-m", sys.executable, "-c", FULL_BOOT, root,
          python36, zipapp, "rollback", "--root", root,
          "--running-kernel", K835],
         stdout=subprocess.PIPE, universal_newlines=True,
-        env=dict(os.environ, REPO=REPO, SHIV_ROOT=str(tmp_path / "shiv")))
+        env=dict(os.environ, REPO=REPO))
     result = json.loads(done.stdout)
     assert result["rc"] == 3 and "free" in result["err"]
     assert result["same"] and result["links"] == "vmlinuz-" + K847
@@ -115,9 +114,9 @@ def test_boot_not_writable_for_the_user_exits_3(make_host, capsys,
 
 
 def test_four_concurrent_rollbacks_end_in_the_planned_pair(make_host, zipapp,
-                                                           python36, tmp_path):
+                                                           python36):
     root = broken_host(make_host)
-    env = dict(os.environ, SHIV_ROOT=str(tmp_path / "shiv"))
+    env = dict(os.environ)
     runs = [subprocess.Popen([python36, zipapp, "rollback", "--root", root,
                               "--running-kernel", K835],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
