@@ -88,3 +88,18 @@ def test_dry_run_shows_the_rollback_plan_of_the_broken_host_only(
                        output, re.M)
     assert shown == [BROKEN], output
     assert '"Would roll back: boot pair would be %s"' % K835 in output
+
+
+def test_check_mode_installs_nothing_says_what_would_change_and_checks(
+        fleet, tmp_path):
+    code, output = play(fleet, tmp_path, "--check")
+    stats = recap(output)
+    assert code == 2, output
+    assert {h for h, s in stats.items() if s[3]} == {BROKEN}
+    assert all(s[1] == 1 for s in stats.values()), output   # would install
+    roots = re.findall(r"ovs_rescue_root=(\S+)", open(fleet).read())
+    assert not [r for r in roots if os.path.exists(os.path.join(r, "boot",
+                                                                "ovs-rescue"))]
+    play(fleet, tmp_path)
+    code, output = play(fleet, tmp_path, "--check")
+    assert code == 2 and all(s[1] == 0 for s in recap(output).values())
