@@ -177,9 +177,19 @@ def replayed(args):
     if running is not None and not naming.is_release(running):
         raise CannotInspect("snapshot %s: running kernel %r is not a kernel "
                             "release" % (args.snapshot, running))
-    root = tempfile.mkdtemp(prefix="ovs-rescue-replay-")
     try:
-        args.packages = restore(document, root, args.snapshot)
+        root = tempfile.mkdtemp(prefix="ovs-rescue-replay-")
+    except OSError as error:
+        raise CannotInspect("cannot make a directory to replay snapshot %s "
+                            "in: %s; set TMPDIR" % (args.snapshot,
+                                                    error.strerror))
+    try:
+        try:
+            args.packages = restore(document, root, args.snapshot)
+        except OSError as error:
+            raise CannotInspect("cannot rebuild snapshot %s in %s: %s; set "
+                                "TMPDIR" % (args.snapshot, root,
+                                            error.strerror))
         args.root, args.running_kernel = root, running
         yield args
     finally:

@@ -151,3 +151,13 @@ def test_package_listing_reads_back_as_the_same_packages(found):
         expected.setdefault(package.name, []).append(package)
     assert missing == 0
     assert {name: list(each) for name, each in parsed.items()} == expected
+
+
+def test_an_unwritable_temp_directory_is_one_line_and_exit_3(
+        host, capsys, tmp_path, monkeypatch):
+    saved = snapshot_of(capsys, host, tmp_path)
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "absent"))
+    code, out, err = run_cli(capsys, "check", "--snapshot", saved)
+    assert code == 3 and out == ""
+    assert "set TMPDIR" in err and len(err.splitlines()) == 1
