@@ -252,3 +252,10 @@ def test_install_sh_and_its_launcher_are_shellcheck_clean(host, install):
     done = subprocess.run(["shellcheck", INSTALL, paths(host)[1]],
                           stdout=subprocess.PIPE, universal_newlines=True)
     assert done.returncode == 0, done.stdout
+
+
+def test_help_fits_80_columns_and_lists_exit_codes():
+    done = subprocess.run(["sh", INSTALL, "--help"], stdout=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 0 and "exit codes:" in done.stdout
+    assert all(len(line) <= 80 for line in done.stdout.splitlines())
