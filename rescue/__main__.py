@@ -1,7 +1,5 @@
-"""Entry point for `python -m rescue` and the zipapp."""
-import sys
-
-from rescue.cli import main
+"""Entry point for `python -m rescue`."""
+from rescue.cli import exit_now, main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -4,14 +4,17 @@ Everything that can fail is tried before the first rename, so a failure
 leaves /boot as it was; the two renames run back to back.
 """
 import os
+import signal
 import stat
 import time
 from collections import namedtuple
 
 from rescue import atomic, journal, lock
 from rescue.bootdir import boot_dir
-from rescue.errors import CannotChange
+from rescue.errors import CannotChange, PartlyChanged
 from rescue.facts import refresh_boot
+from rescue.files import open_regular
+from rescue.naming import IMAGE_LINK, link_target_release
 from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
@@ -19,17 +22,26 @@ MIN_FREE_BYTES = 64 * 1024
 Result = namedtuple("Result", "plan changed backup warnings")
 
 
-def preflight(boot, plan):
+def plan_problems(facts, plan):
+    """Refuse a plan that the boot facts say would fail or do harm: a link
+    name held by something that is not a symlink (a file, a directory),
+    or a target that is not a kernel file of /boot. Pure."""
+    boot = facts.boot
+    for name, _, new in plan.links:
+        if boot.links[name].present and boot.links[name].target is None:
+            raise CannotChange("/boot/%s is not a symlink; move it aside "
+                               "(mv /boot/%s /boot/%s.orig), then run again; "
+                               "nothing changed" % (name, name, name))
+        release = link_target_release(name, new)
+        files = boot.images if name == IMAGE_LINK else boot.initrds
+        if release not in files:
+            raise CannotChange("target /boot/%s is not a file; nothing "
+                               "changed" % new.rsplit("/", 1)[-1])
+
+
+def preflight(boot, facts, plan):
     """Refuse, before anything is written, what would fail half-way."""
-    for _, _, new in plan.links:
-        path = os.path.join(boot, new)
-        try:
-            regular = stat.S_ISREG(os.lstat(path).st_mode)
-        except OSError:
-            regular = False
-        if not regular:
-            raise CannotChange("target %s is not a file; nothing changed"
-                               % path)
+    plan_problems(facts, plan)
     try:
         fs = os.statvfs(boot)
     except OSError as error:
@@ -46,10 +58,11 @@ def preflight(boot, plan):
 
 
 def _ensure_state_dir(boot):
+    """The state directory, made if needed: ours, 0755, a real directory."""
     directory = journal.state_dir(boot)
     created = False
     try:
-        os.mkdir(directory, 0o700)
+        os.mkdir(directory, journal.DIR_MODE)
         created = True
     except FileExistsError:
         pass
@@ -57,9 +70,12 @@ def _ensure_state_dir(boot):
         raise CannotChange("cannot create %s: %s" % (directory,
                                                      error.strerror))
     info = os.lstat(directory)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
-        raise CannotChange("state directory %s is not a directory owned by "
-                           "this user; move it away" % directory)
+    if not stat.S_ISDIR(info.st_mode):
+        raise CannotChange("state directory %s is not a directory; move it "
+                           "away" % directory)
+    journal.check_owner(directory, info, os.geteuid(), CannotChange)
+    if stat.S_IMODE(info.st_mode) != journal.DIR_MODE:
+        os.chmod(directory, journal.DIR_MODE)   # a umask, or an older 0700
     return directory, created
 
 
@@ -73,7 +89,7 @@ def execute(facts, decide, wait=0.0):
     plan = decide(facts)
     if is_noop(plan):
         return Result(plan, False, None, ())
-    preflight(boot, plan)
+    preflight(boot, facts, plan)
     directory, created = _ensure_state_dir(boot)
     fd = lock.acquire(os.path.join(directory, journal.LOCK), wait)
     try:
@@ -81,21 +97,39 @@ def execute(facts, decide, wait=0.0):
         plan = decide(facts)
         if is_noop(plan):
             return Result(plan, False, None, ())
-        preflight(boot, plan)
+        preflight(boot, facts, plan)
         atomic.sweep(boot)
         atomic.sweep(directory)
         try:
-            return _carry_out(boot, directory, plan, facts.journal or ())
+            with _interrupts_ignored():
+                return _carry_out(boot, directory, plan, facts.journal or ())
         except CannotChange:
-            if created:
+            if created:         # nothing was renamed: /boot as it was
                 _remove_state_dir(directory)
             raise
     finally:
         os.close(fd)
 
 
+class _interrupts_ignored:
+    """Ctrl-C cannot stop a change half-way; a kill is a crash (journal)."""
+
+    def __enter__(self):
+        self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self.previous)
+
+
 def _carry_out(boot, directory, plan, changes):
     change, changes = _record(plan, changes)
+    if change is None:
+        try:
+            _write_journal(directory, changes)
+        except OSError as error:
+            raise CannotChange("cannot write the journal in %s: %s; nothing "
+                               "changed" % (directory, error.strerror))
+        return Result(plan, True, None, tuple(_log(directory, changes[-1])))
     temps = []
     try:
         for name, _, new in plan.links:
@@ -103,22 +137,32 @@ def _carry_out(boot, directory, plan, changes):
         _write_journal(directory, changes)
     except OSError as error:
         for temp, _ in temps:
-            os.unlink(temp)
+            atomic.remove_quietly(temp)
         raise CannotChange("cannot write to %s: %s; nothing changed"
                            % (getattr(error, "filename", None) or boot,
                               error.strerror))
+    renamed = 0
     try:
         for temp, name in temps:            # back to back, nothing between
             os.rename(temp, os.path.join(boot, name))
+            renamed += 1
     except OSError as error:
-        raise CannotChange("rename in %s failed: %s; run ovs-rescue "
-                           "rollback again" % (boot, error.strerror))
+        for temp, _ in temps[renamed:]:
+            atomic.remove_quietly(temp)
+        if renamed == 0:
+            raise CannotChange("rename in %s failed: %s; nothing changed"
+                               % (boot, error.strerror))
+        raise PartlyChanged("rename of %s failed after %s moved: %s; the "
+                            "boot pair is mixed: run ovs-rescue rollback "
+                            "again" % (temps[renamed][1], temps[0][1],
+                                       error.strerror))
     warnings = []
     try:
         atomic.fsync_dir(boot)
     except OSError as error:
         warnings.append("fsync of %s failed: %s" % (boot, error.strerror))
-    _verify(boot, plan)
+    if temps:
+        _verify(boot, plan)
     done = change._replace(state=journal.DONE)
     try:
         _write_journal(directory, changes[:-1] + (done,))
@@ -135,15 +179,25 @@ def _record(plan, changes):
     if plan.finishes:
         change = changes[-1]
         return change, changes
+    if changes and changes[-1].state == journal.STARTED:
+        # an interrupted change is over: undone, or abandoned by a rollback
+        over = journal.ABANDONED if plan.abandons else journal.UNDONE
+        changes = changes[:-1] + (changes[-1]._replace(state=over),)
+        if not plan.links:          # the pair is already safe: record only
+            return None, changes
     change = journal.Change(
         journal.new_change_id(), time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                time.gmtime()),
-        plan.action, plan.from_release, plan.to_release, plan.links,
-        journal.STARTED)
-    if changes and changes[-1].state == journal.STARTED:
-        # undo of an interrupted change: that one is over, as undone
-        changes = changes[:-1] + (changes[-1]._replace(state="undone"),)
+        plan.action, plan.from_release, plan.to_release,
+        _recordable(plan.links), journal.STARTED)
     return change, changes + (change,)
+
+
+def _recordable(links):
+    """The links to journal; an old target the journal may not hold (not a
+    kernel file of /boot) is kept as None: undo then refuses, not guesses."""
+    return tuple((name, old if link_target_release(name, old) else None, new)
+                 for name, old, new in links)
 
 
 def _write_journal(directory, changes):
@@ -153,10 +207,14 @@ def _write_journal(directory, changes):
 
 def _verify(boot, plan):
     for name, _, new in plan.links:
-        now = os.readlink(os.path.join(boot, name))
+        try:
+            now = os.readlink(os.path.join(boot, name))
+        except OSError as error:
+            now = "(%s)" % error.strerror
         if now != new:
-            raise CannotChange("%s points at %s, not %s after the rename; "
-                               "check /boot" % (name, now, new))
+            raise PartlyChanged("%s points at %s, not %s after the rename; "
+                                "another program changed /boot: run "
+                                "ovs-rescue check" % (name, now, new))
 
 
 def _log(directory, change):
@@ -167,11 +225,15 @@ def _log(directory, change):
         or "record finished")
     warnings = []
     try:
-        fd = os.open(os.path.join(directory, journal.LOG),
-                     os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW,
-                     0o600)
-        with os.fdopen(fd, "a") as log:
+        fd = open_regular(os.path.join(directory, journal.LOG),
+                          os.O_WRONLY | os.O_APPEND | os.O_CREAT, "log",
+                          CannotChange, journal.FILE_MODE)
+        with os.fdopen(fd, "a", encoding="utf-8",
+                       errors="backslashreplace") as log:
+            os.fchmod(fd, journal.FILE_MODE)
             log.write(line + "\n")
+    except CannotChange as error:
+        warnings.append("could not write the log: %s" % error)
     except OSError as error:
         warnings.append("could not write the log: %s" % error.strerror)
     try:

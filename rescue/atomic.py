@@ -5,13 +5,25 @@ name always starts with TEMP_PREFIX so that a later run can sweep what a
 crashed one left.
 """
 import os
-import secrets
+import time
 
 TEMP_PREFIX = ".ovs-rescue-tmp-"
 
 
 def temp_name(directory):
-    return os.path.join(directory, TEMP_PREFIX + secrets.token_hex(8))
+    return os.path.join(directory, TEMP_PREFIX + _random_token())
+
+
+def _random_token():
+    """16 hex digits from os.urandom, or, where the kernel has no getrandom
+    and there is no /dev/urandom (an old kernel, an empty chroot), from the
+    clock and pid: the directory is root's, and O_EXCL and the lock already
+    rule out collisions, so the name need not be a secret."""
+    try:
+        return os.urandom(8).hex()
+    except (NotImplementedError, OSError):
+        return "%08x%08x" % (os.getpid() & 0xFFFFFFFF,
+                             int(time.monotonic() * 1e9) & 0xFFFFFFFF)
 
 
 def fsync_dir(directory):
@@ -22,7 +34,7 @@ def fsync_dir(directory):
         os.close(fd)
 
 
-def write_file(path, text, mode=0o600):
+def write_file(path, text, mode=0o644):
     """Replace path with text atomically; never leaves a temp file behind."""
     directory = os.path.dirname(path)
     temp = temp_name(directory)
@@ -30,6 +42,7 @@ def write_file(path, text, mode=0o600):
                  mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(fd, mode)             # whatever the umask
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -38,7 +51,7 @@ def write_file(path, text, mode=0o600):
         fsync_dir(directory)
     finally:
         if temp is not None:
-            _remove_quietly(temp)
+            remove_quietly(temp)
 
 
 def make_temp_symlink(directory, target):
@@ -53,12 +66,12 @@ def sweep(directory):
     swept = []
     for name in sorted(os.listdir(directory)):
         if name.startswith(TEMP_PREFIX):
-            _remove_quietly(os.path.join(directory, name))
+            remove_quietly(os.path.join(directory, name))
             swept.append(name)
     return swept
 
 
-def _remove_quietly(path):
+def remove_quietly(path):
     try:
         os.unlink(path)
     except OSError:

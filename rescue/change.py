@@ -16,7 +16,10 @@ def run_change(args, out, decide):
         if args.dry_run:
             plan = decide(facts)
             if not is_noop(plan):       # the checks the real run makes
-                apply.preflight(boot_dir(args.root), plan)
+                if args.snapshot:       # a replay has no mounts to look at
+                    apply.plan_problems(facts, plan)
+                else:
+                    apply.preflight(boot_dir(args.root), facts, plan)
             result = apply.Result(plan, False, None, ())
         else:
             result = apply.execute(facts, decide, args.wait)

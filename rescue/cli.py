@@ -6,6 +6,7 @@ import sys
 from rescue.errors import EXIT_CANNOT, RescueError, UsageError
 from rescue.facts import check_release_option
 from rescue.rpmdb import DEFAULT_DBPATH
+from rescue.run import DEFAULT_TIMEOUT
 
 EPILOG = """\
 exit codes:
@@ -60,6 +61,21 @@ def _common_options(parser, suppress):
                             "the installed openvswitch's")
     group.add_argument("--json", action="store_true", default=default(False),
                        help="JSON on stdout (schema_version 1)")
+    group.add_argument("-t", "--timeout", metavar="SECONDS", type=_seconds,
+                       default=default(DEFAULT_TIMEOUT),
+                       help="give up on rpm after this long (default %g)"
+                            % DEFAULT_TIMEOUT)
+
+
+def _seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError("%r is not a number of seconds"
+                                         % text)
+    return value
 
 
 def build_parser():
@@ -89,37 +105,106 @@ def parse(argv):
         raise UsageError("a command is needed: status, check, rollback, "
                          "undo, snapshot, demo (see ovs-rescue --help)")
     check_release_option(args.running_kernel, "--running-kernel")
+    if args.snapshot:
+        from rescue.snapshot import check_replay_options
+        check_replay_options(args.root, args.dbpath, args.packages,
+                             args.command, getattr(args, "dry_run", True))
+    args.root = os.path.abspath(args.root)    # rpm and the resolver need it
     return args
 
 
-def main(argv=None):
+def exit_now(code):
+    """Leave at once with code: no second flush of a broken stdout, no
+    atexit work (the entry points of the zipapp and `python -m rescue`)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def main(argv=None, out=None):
+    """Run one command; the exit code. Output that cannot be printed (a
+    closed pipe, a full disk) never changes the code: what was done or
+    found is the answer, and the code says it."""
     argv = sys.argv[1:] if argv is None else argv
+    out = Output(sys.stdout) if out is None else out
+    try:
+        code = run_command(argv, out)
+    except KeyboardInterrupt:
+        code = 130
+        say("ovs-rescue: interrupted")
+    out.flush()
+    if out.failure:
+        say("ovs-rescue: could not print the result (%s); exit code %d "
+            "stands" % (out.failure, code))
+    return code
+
+
+def run_command(argv, out):
     try:
         args = parse(argv)
-        if args.snapshot:
-            from rescue.snapshot import replayed
-            with replayed(args):
-                code = args.handler(args, sys.stdout)
-        else:
-            code = args.handler(args, sys.stdout)
-        sys.stdout.flush()
-        return code
+        return args.handler(args, out)
     except RescueError as error:
         if "--nagios" in argv:        # a monitoring plugin: UNKNOWN, exit 3
             from rescue.nagios import UNKNOWN, unknown_line
-            print(unknown_line(error))
+            print(unknown_line(error), file=out)
             return UNKNOWN
-        print("ovs-rescue: error: %s" % error, file=sys.stderr)
+        say("ovs-rescue: error: %s" % error)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("ovs-rescue: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_CANNOT
     except Exception as error:  # never a traceback on a rescue console
         if os.environ.get("OVS_RESCUE_DEBUG"):
             raise
-        print("ovs-rescue: internal error: %s: %s (set OVS_RESCUE_DEBUG=1 "
-              "for a traceback)" % (type(error).__name__, error),
-              file=sys.stderr)
+        say("ovs-rescue: internal error: %s: %s (set OVS_RESCUE_DEBUG=1 "
+            "for a traceback)" % (type(error).__name__, error))
         return EXIT_CANNOT
+
+
+def say(line):
+    """One line to stderr, if stderr works; names shown with escapes."""
+    try:
+        sys.stderr.write(escaped(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def escaped(text):
+    """text with what the terminal cannot show as backslash escapes: names
+    read from disk that are not UTF-8 arrive as surrogates."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class Output:
+    """stdout for a command's report: never raises, remembers a failure."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.failure = None
+
+    def write(self, text):
+        if self.failure is None:
+            try:
+                self.stream.write(escaped(text))
+            except (OSError, ValueError) as error:
+                self._failed(error)
+        return len(text)
+
+    def flush(self):
+        if self.failure is None:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError) as error:
+                self._failed(error)
+
+    def isatty(self):
+        try:
+            return self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def _failed(self, error):
+        # The entry points leave with os._exit, so the interpreter's own
+        # flush at exit cannot fail on it again and turn the code into 120.
+        self.failure = getattr(error, "strerror", None) or str(error)

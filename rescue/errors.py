@@ -24,6 +24,12 @@ class CannotChange(RescueError):
     exit_code = EXIT_CANNOT
 
 
+class PartlyChanged(RescueError):
+    """The host was changed, but not as planned: never exit 3 after that."""
+
+    exit_code = EXIT_UNSAFE
+
+
 class Refused(RescueError):
     """The request is understood but unsafe or impossible (exit 1)."""
 

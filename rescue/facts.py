@@ -66,23 +66,37 @@ def check_release_option(release, option):
 
 
 def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
-           package_list=None):
+           package_list=None, timeout=rpmdb.DEFAULT_TIMEOUT):
     """Read the host below root; the only reads the decisions rest on.
 
     With package_list, a saved `rpm -qa --qf` listing stands in for rpm.
     """
     check_root(root)
     boot = bootdir.scan_boot(root)
-    packages = read_packages(root, dbpath, boot, running, package_list)
+    packages = read_packages(root, dbpath, boot, running, package_list,
+                             timeout)
+    changes = journal.read_journal(bootdir.boot_dir(root))
+    return assemble(root, dbpath, boot, running, packages, changes,
+                    lambda path: check_module_file(root, path))
+
+
+def assemble(root, dbpath, boot, running, packages, changes,
+             module_file_of):
+    """HostFacts from what was read, on a host or from a snapshot.
+
+    module_file_of(path) -> ModuleFile says what the module file is.
+    """
     ovs = packages[naming.OVS_PACKAGE]
     modules = {}
     for release in sorted(releases_of(boot, running)):
         found = packages.get(naming.module_package_name(release) or "", ())
-        modules[release] = tuple(_module_package(root, release, p) for p in found)
+        modules[release] = tuple(
+            ModulePackage(p.name, p.version, p.release,
+                          module_file_of(rpmdb.module_file(p)))
+            for p in found)
     # Two openvswitch packages at once is odd; the newer one runs.
     newest = max(ovs, key=lambda p: (version_key(p.version),
                                      version_key(p.release)))
-    changes = journal.read_journal(bootdir.boot_dir(root))
     return HostFacts(root, dbpath, boot, running, newest.version, modules,
                      changes)
 
@@ -96,19 +110,25 @@ def releases_of(boot, running):
     return releases
 
 
-def read_packages(root, dbpath, boot, running, package_list=None):
+def read_packages(root, dbpath, boot, running, package_list=None,
+                  timeout=rpmdb.DEFAULT_TIMEOUT):
     """openvswitch and the module packages of those kernels, by name."""
     names = rpmdb.wanted_names(releases_of(boot, running))
     if package_list:
         packages = rpmdb.read_package_list(package_list, names)
     else:
-        packages = rpmdb.query_packages(root, dbpath, names)
+        packages = rpmdb.query_packages(root, dbpath, names, timeout)
+    require_ovs(packages, package_list or os.path.join(root,
+                                                       dbpath.lstrip("/")))
+    return packages
+
+
+def require_ovs(packages, where):
+    """Refuse a package set without openvswitch: the wrong root, likely."""
     if not packages.get(naming.OVS_PACKAGE):
-        where = package_list or os.path.join(root, dbpath.lstrip("/"))
         raise CannotInspect("%s is not installed according to %s; is "
                             "--root/--dbpath right?" % (naming.OVS_PACKAGE,
                                                         where))
-    return packages
 
 
 def refresh_boot(facts):
@@ -122,29 +142,38 @@ def refresh_boot(facts):
         journal=journal.read_journal(bootdir.boot_dir(facts.root)))
 
 
-def _module_package(root, release, package):
-    return ModulePackage(package.name, package.version, package.release,
-                         check_module_file(root, rpmdb.module_file(package)))
-
-
 def check_module_file(root, path):
     """Is the module file there, a regular file, and whose kernel is it for?"""
     if path is None:
-        return ModuleFile(None, None, "the package owns no .ko file")
+        return module_file_fact(None, "absent")
     full = os.path.join(root, path.lstrip("/"))
     try:
         mode = os.lstat(full).st_mode
     except OSError:
-        return ModuleFile(path, None, "module file %s missing from %s"
-                          % _split(path))
+        return module_file_fact(path, "absent")
     if not stat.S_ISREG(mode):
-        return ModuleFile(path, None, "module file %s in %s is not a regular "
-                          "file" % _split(path))
+        return module_file_fact(path, "other")
     try:
         vermagic = modinfo.vermagic_release(full)
     except modinfo.ModinfoError as error:
+        return module_file_fact(path, "file", error=str(error))
+    return module_file_fact(path, "file", vermagic)
+
+
+def module_file_fact(path, kind, vermagic=None, error=None):
+    """The ModuleFile of a module path from what is there (lstat's kind:
+    file, absent or anything else) and what its .modinfo said."""
+    if path is None:
+        return ModuleFile(None, None, "the package owns no .ko file")
+    if kind == "absent":
+        return ModuleFile(path, None, "module file %s missing from %s"
+                          % _split(path))
+    if kind != "file":
+        return ModuleFile(path, None, "module file %s in %s is not a regular "
+                          "file" % _split(path))
+    if vermagic is None:
         return ModuleFile(path, None, "module file %s in %s: %s"
-                          % (_split(path) + (error,)))
+                          % (_split(path) + (error or "no vermagic",)))
     return ModuleFile(path, vermagic, None)
 
 

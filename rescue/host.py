@@ -10,8 +10,12 @@ def running_kernel(args):
 
 
 def load_facts(args):
+    """The facts of the host, or of the snapshot replayed instead of it."""
+    if args.snapshot:
+        from rescue.snapshot import replay_facts
+        return replay_facts(args.snapshot, args.running_kernel)
     return gather(args.root, args.dbpath, running_kernel(args),
-                  args.packages)
+                  args.packages, args.timeout)
 
 
 def load_report(args):

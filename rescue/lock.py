@@ -5,6 +5,7 @@ import os
 import time
 
 from rescue.errors import CannotChange
+from rescue.files import open_regular
 
 
 def _holder(fd):
@@ -18,14 +19,11 @@ def _holder(fd):
 def acquire(path, wait=0.0, clock=time.monotonic, sleep=time.sleep):
     """Return an fd holding an exclusive lock on path; the kernel frees it.
 
-    Opened with O_NOFOLLOW and never truncated: the holder's pid is written
+    A regular file, opened without following links or blocking, never
+    truncated: the holder's pid is written
     over the first bytes, padded, so a reader never sees an empty file.
     """
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
-                     | os.O_CLOEXEC, 0o600)
-    except OSError as error:
-        raise CannotChange("cannot open lock %s: %s" % (path, error.strerror))
+    fd = open_regular(path, os.O_RDWR | os.O_CREAT, "lock", CannotChange)
     deadline = clock() + wait
     while True:
         try:

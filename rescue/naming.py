@@ -60,3 +60,20 @@ def module_package_name(release):
     if not release.endswith(XEN_SUFFIX) or len(release) == len(XEN_SUFFIX):
         return None
     return MODULE_PACKAGE_PREFIX + release[:-len(XEN_SUFFIX)]
+
+
+def link_target_release(link_name, target):
+    """The release a journal may name as a boot link's target, or None.
+
+    Only the forms the tool and the installer write: `vmlinuz-<REL>` or
+    `/boot/vmlinuz-<REL>` for the image link, `initrd-<REL>.img` (or its
+    /boot/ form) for the initrd link.
+    """
+    if not isinstance(target, str):
+        return None
+    name = target[len("/boot/"):] if target.startswith("/boot/") else target
+    if link_name == IMAGE_LINK:
+        return release_of_image(name)
+    if link_name == INITRD_LINK:
+        return release_of_initrd(name)
+    return None

@@ -7,8 +7,20 @@ from rescue.journal import STARTED, interrupted
 
 # links: tuple of (name, old target or None, new target); empty: no change.
 # finishes: id of an interrupted change this plan completes, or None.
-Plan = namedtuple("Plan", "action from_release to_release links reason "
-                          "finishes undoes")
+# undoes: id of the change an undo reverts, or None.
+# abandons: id of an interrupted change this plan records as over without
+#   finishing it (finishing would not end on a safe pair), or None.
+_PlanFields = namedtuple("Plan", "action from_release to_release links "
+                                 "reason finishes undoes abandons")
+
+
+class Plan(_PlanFields):
+    __slots__ = ()
+
+    def __new__(cls, action, from_release, to_release, links, reason,
+                finishes=None, undoes=None, abandons=None):
+        return super().__new__(cls, action, from_release, to_release, links,
+                               reason, finishes, undoes, abandons)
 
 
 class NoTarget(Refused):
@@ -21,7 +33,7 @@ class NoTarget(Refused):
 
 def is_noop(plan):
     """True when the plan neither moves a link nor closes a record."""
-    return not plan.links and not plan.finishes and not plan.undoes
+    return not (plan.links or plan.finishes or plan.undoes or plan.abandons)
 
 
 def _finish(change, links):
@@ -30,7 +42,19 @@ def _finish(change, links):
     return Plan(change.action, change.from_release, change.to_release,
                 _moves(links, targets),
                 "finishing %s %s, interrupted before it was recorded as done"
-                % (change.action, change.id), change.id, None)
+                % (change.action, change.id), finishes=change.id)
+
+
+def finish_lands_safe(change, links, report):
+    """Would finishing the change leave both links on one eligible pair?"""
+    targets = dict((name, new) for name, _, new in change.links)
+    releases = {naming.link_target_release(name, targets[name])
+                if name in targets else links[name].release
+                for name in naming.BOOT_LINKS}
+    if len(releases) != 1 or None in releases:
+        return False
+    kernel = report.kernel(releases.pop())
+    return kernel is not None and kernel.eligible
 
 
 def pair_targets(release):
@@ -49,18 +73,28 @@ def choose_rollback(facts, report, to=None):
     """The plan for `rollback [--to REL]` (rules 0 to 5 of the README)."""
     links = facts.boot.links
     change = interrupted(facts.journal or ())
-    if change is not None:
+    if (change is not None and to is None
+            and finish_lands_safe(change, links, report)):
         return _finish(change, links)
+    plan = _choose_rollback(links, report, to)
+    if change is not None:
+        plan = plan._replace(abandons=change.id, reason=plan.reason + (
+            "; interrupted %s %s recorded as abandoned"
+            % (change.action, change.id)))
+    return plan
+
+
+def _choose_rollback(links, report, to):
     pending = report.kernel(report.pending) if report.pending else None
     pair_ok = (pending is not None and pending.eligible
                and links[naming.INITRD_LINK].release == report.pending)
     if pair_ok and to in (None, report.pending):
         return Plan("rollback", report.pending, report.pending, (),
                     "the pending kernel %s is safe and both links point at "
-                    "its pair" % report.pending, None, None)
+                    "its pair" % report.pending)
     target, reason = _target(report, to)
     return Plan("rollback", report.pending, target,
-                _moves(links, pair_targets(target)), reason, None, None)
+                _moves(links, pair_targets(target)), reason)
 
 
 def _target(report, to):
@@ -112,7 +146,7 @@ def choose_undo(facts):
     return Plan("undo", change.to_release, change.from_release,
                 _moves(links, targets),
                 "undoing %s %s" % (change.action, change.id),
-                None, change.id)
+                undoes=change.id)
 
 
 def landing_problems(plan, report):

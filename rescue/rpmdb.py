@@ -4,9 +4,11 @@ from collections import namedtuple
 
 from rescue import naming
 from rescue.errors import CannotInspect
-from rescue.run import find_program, run
+from rescue.files import read_untrusted
+from rescue.run import DEFAULT_TIMEOUT, find_program, run
 
 DEFAULT_DBPATH = "/var/lib/rpm"
+MAX_LISTING_BYTES = 64 * 1024 * 1024
 # Any of these makes a directory an RPM database (sqlite, bdb, ndb backends).
 DATABASE_FILES = ("rpmdb.sqlite", "Packages", "Packages.db")
 
@@ -37,35 +39,42 @@ def rpm_argv(rpm, root, dbpath, names):
             "--qf", QUERY_FORMAT, "--"] + list(names)
 
 
-def query_packages(root, dbpath, names):
+def query_packages(root, dbpath, names, timeout=DEFAULT_TIMEOUT):
     """Installed packages of the exact names given, in one rpm process."""
     check_database(root, dbpath)
     rpm = find_program("rpm")
     if rpm is None:
         raise CannotInspect("rpm not found on PATH; install rpm")
-    done = run(rpm_argv(rpm, root, dbpath, names))
+    done = run(rpm_argv(rpm, root, dbpath, names), timeout)
+    return answer_of(done, names, os.path.join(root, dbpath.lstrip("/")))
+
+
+def answer_of(done, names, where):
+    """The packages rpm printed, or why its answer cannot be trusted.
+
+    rpm's exit status counts the names not installed, saturated at 255, so
+    it is no answer: what counts is that every name it was asked about has
+    a package line or a "not installed" line, and no error line.
+    """
     errors = [line for line in done.stderr.splitlines()
               if line.startswith("error:")]
     if errors:
         raise CannotInspect("rpm failed on the database at %s: %s"
-                            % (os.path.join(root, dbpath.lstrip("/")),
-                               errors[-1][len("error:"):].strip()))
+                            % (where, errors[-1][len("error:"):].strip()))
     packages, missing = parse_query_output(done.stdout)
-    if done.returncode not in (0, missing):
-        raise CannotInspect("rpm exited %d: %s" % (
-            done.returncode, done.stderr.strip() or "no message"))
+    answered = len(set(packages) & set(names)) + missing
+    if done.returncode < 0 or answered < len(set(names)):
+        raise CannotInspect("rpm exited %d without answering for every "
+                            "package: %s" % (done.returncode,
+                                             done.stderr.strip()
+                                             or "no message"))
     return packages
 
 
 def read_package_list(path, names):
     """Packages of the given names from a saved `rpm -qa --qf` listing."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as listing:
-            text = listing.read()
-    except OSError as error:
-        raise CannotInspect("cannot read package list %s: %s"
-                            % (path, error.strerror))
-    packages, _ = parse_query_output(text)
+    text = read_untrusted(path, MAX_LISTING_BYTES, "package list")
+    packages, _ = parse_query_output(text.decode("utf-8", "replace"))
     if not packages:
         raise CannotInspect("package list %s holds no packages; make it with "
                             "rpm -qa --qf '%s'" % (path, QUERY_FORMAT))

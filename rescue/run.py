@@ -1,13 +1,24 @@
-"""The one wrapper every subprocess of the tool goes through."""
+"""The one wrapper every subprocess of the tool goes through.
+
+fork and exec by hand rather than through `subprocess`: it is not imported
+on the hot path (check, status), and a run needs a deadline, bounded output
+and no /dev/null (an empty chroot has no /dev).
+"""
+import errno
 import os
-import subprocess
+import select
+import signal
+import time
 from collections import namedtuple
 
 from rescue.errors import CannotInspect
 
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+DEFAULT_TIMEOUT = 60.0
+
 
 class Completed(namedtuple("Completed", "returncode stdout stderr")):
-    # returncode: int
+    # returncode: int                 # negative: killed by that signal
     # stdout: str
     # stderr: str
     __slots__ = ()
@@ -22,15 +33,123 @@ def find_program(name):
     return None
 
 
-def run(argv):
-    """Run argv with a C locale and no stdin; raise if it cannot start."""
+def run(argv, timeout=DEFAULT_TIMEOUT, clock=time.monotonic):
+    """Run argv with a C locale and an empty stdin; raise if it cannot start
+    or does not finish within timeout seconds (then it is killed)."""
+    name = os.path.basename(argv[0])
     env = dict(os.environ, LC_ALL="C", LANG="C")
+    pipes = [os.pipe() for _ in range(4)]       # stdin, stdout, stderr, exec
     try:
-        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                universal_newlines=True, env=env,
-                                errors="replace")
+        pid = os.fork()
     except OSError as error:
-        raise CannotInspect("cannot run %s: %s" % (argv[0], error.strerror))
-    stdout, stderr = proc.communicate()
-    return Completed(proc.returncode, stdout, stderr)
+        _close_all(pipes)
+        raise CannotInspect("cannot run %s: %s" % (name, error.strerror))
+    if pid == 0:                                # the child: never returns
+        _exec_child(argv, env, pipes)
+    for fd in (pipes[0][0], pipes[0][1], pipes[1][1], pipes[2][1],
+               pipes[3][1]):
+        os.close(fd)
+    try:
+        failure = _read_all(pipes[3][0], 64)
+        if failure:
+            os.waitpid(pid, 0)
+            code = int(failure.decode("ascii", "replace") or "0")
+            raise CannotInspect("cannot run %s: %s" % (argv[0],
+                                                       os.strerror(code)))
+        outputs = _collect(pid, (pipes[1][0], pipes[2][0]), name, timeout,
+                           clock)
+        status = _wait(pid)
+    finally:
+        for fd in (pipes[1][0], pipes[2][0], pipes[3][0]):
+            _close_quietly(fd)
+    stdout, stderr = (data.decode("utf-8", "replace") for data in outputs)
+    return Completed(status, stdout, stderr)
+
+
+def _exec_child(argv, env, pipes):
+    try:
+        os.dup2(pipes[0][0], 0)
+        os.dup2(pipes[1][1], 1)
+        os.dup2(pipes[2][1], 2)
+        os.execve(argv[0], list(argv), env)
+    except OSError as error:
+        try:
+            os.write(pipes[3][1], str(error.errno or errno.ENOEXEC).encode())
+        finally:
+            os._exit(127)
+    os._exit(127)
+
+
+def _collect(pid, fds, name, timeout, clock):
+    """Everything the child writes on fds, until both close or time is up."""
+    deadline = clock() + timeout
+    data = {fd: [] for fd in fds}
+    size = 0
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    open_fds = set(fds)
+    while open_fds:
+        left = deadline - clock()
+        if left <= 0:
+            _kill(pid)
+            raise CannotInspect("%s did not answer within %g seconds; "
+                                "killed it (raise --timeout)"
+                                % (name, timeout))
+        for fd, _ in _poll(poller, left):
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                poller.unregister(fd)
+                open_fds.discard(fd)
+                continue
+            size += len(chunk)
+            if size > MAX_OUTPUT_BYTES:
+                _kill(pid)
+                raise CannotInspect("%s printed more than %d MiB; killed it"
+                                    % (name, MAX_OUTPUT_BYTES >> 20))
+            data[fd].append(chunk)
+    return tuple(b"".join(data[fd]) for fd in fds)
+
+
+def _poll(poller, seconds):
+    try:
+        return poller.poll(max(1, int(seconds * 1000)))
+    except InterruptedError:        # 3.6 retries itself; older kernels' EINTR
+        return ()
+
+
+def _wait(pid):
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def _read_all(fd, limit):
+    chunks = []
+    while True:
+        chunk = os.read(fd, limit)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _close_all(pipes):
+    for pair in pipes:
+        for fd in pair:
+            _close_quietly(fd)
+
+
+def _close_quietly(fd):
+    try:
+        os.close(fd)
+    except OSError:
+        pass

@@ -2,23 +2,23 @@
 
 `ovs-rescue snapshot` writes one JSON document: the entries of /boot, the
 change journal, the openvswitch and module packages (as an `rpm -q --qf`
-listing) and what each module file is. `--snapshot FILE` rebuilds that host
-in a temporary directory and runs the usual commands on it, so a reviewer
-sees the exact plan the host would get, without the host.
+listing) and what each module file is. `--snapshot FILE` builds the host's
+facts from that document in memory, a second source of facts beside the
+host, and runs the usual decisions on them: a reviewer sees the exact plan
+the host would get, without the host, and nothing is written anywhere.
 """
-import contextlib
-import json
 import os
-import shutil
 import stat
-import tempfile
 
-from rescue import __version__, bootdir, facts, journal, naming, rpmdb, sample
+from rescue import __version__, bootdir, facts, journal, naming, rpmdb
 from rescue.errors import CannotInspect, UsageError
+from rescue.files import read_untrusted
 
 KIND = "ovs-rescue snapshot"
 SCHEMA_VERSION = 1
-PACKAGE_LIST = "packages.txt"
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+_MODES = {"file": stat.S_IFREG | 0o644, "link": stat.S_IFLNK | 0o777,
+          "dir": stat.S_IFDIR | 0o755, "other": stat.S_IFIFO | 0o644}
 
 
 def entry_kind(path):
@@ -55,11 +55,12 @@ def journal_document(boot):
     return journal.journal_text(changes) if changes else None
 
 
-def take_snapshot(root, dbpath, running, package_list=None):
+def take_snapshot(root, dbpath, running, package_list=None, timeout=None):
     """The snapshot document of the host below root."""
     facts.check_root(root)
     boot = bootdir.scan_boot(root)
-    packages = facts.read_packages(root, dbpath, boot, running, package_list)
+    packages = facts.read_packages(root, dbpath, boot, running, package_list,
+                                   timeout or rpmdb.DEFAULT_TIMEOUT)
     listed = [p for name in sorted(packages) for p in packages[name]]
     modules = {}
     for package in listed:
@@ -69,6 +70,8 @@ def take_snapshot(root, dbpath, running, package_list=None):
             modules[path] = {
                 "type": entry_kind(os.path.join(root, path.lstrip("/"))),
                 "vermagic": found.vermagic}
+            if found.problem and found.vermagic is None:
+                modules[path]["problem"] = found.problem
     return {
         "kind": KIND, "schema_version": SCHEMA_VERSION,
         "taken_by": "ovs-rescue %s" % __version__,
@@ -84,12 +87,10 @@ def take_snapshot(root, dbpath, running, package_list=None):
 
 def load_snapshot(path):
     """Read and check a snapshot file; CannotInspect names what is wrong."""
+    import json
+    data = read_untrusted(path, MAX_SNAPSHOT_BYTES, "snapshot")
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except OSError as error:
-        raise CannotInspect("cannot read snapshot %s: %s"
-                            % (path, error.strerror))
+        document = json.loads(data.decode("utf-8"))
     except ValueError as error:
         raise CannotInspect("snapshot %s is not JSON (%s); make it with "
                             "ovs-rescue snapshot" % (path, error))
@@ -104,95 +105,120 @@ def load_snapshot(path):
     return document
 
 
-def restore(document, root, source="snapshot"):
-    """Rebuild the snapshot's host below root; return its package list."""
-    try:
-        _restore_boot(document["boot"], root)
-        if document.get("journal"):
-            sample.write_file(root, "/boot/%s/%s" % (journal.STATE_DIR,
-                                                     journal.JOURNAL),
-                              document["journal"].encode())
-        for path, module in document["module_files"].items():
-            _restore_module(root, path, module)
-        listing = os.path.join(root, PACKAGE_LIST)
-        with open(listing, "w", encoding="utf-8") as out:
-            out.write(document["packages"])
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
-        raise CannotInspect("snapshot %s is incomplete or damaged (%s: %s)"
-                            % (source, type(error).__name__, error))
-    return listing
-
-
-def _inside(root, path):
-    """root/path, refusing names that would climb out of root."""
-    parts = [p for p in path.split("/") if p]
-    if not parts or any(p in (".", "..") for p in parts):
-        raise ValueError("bad path %r" % path)
-    return os.path.join(root, *parts)
-
-
-def _restore_boot(entries, root):
-    boot = bootdir.boot_dir(root)
-    os.makedirs(boot, exist_ok=True)
-    for name, entry in sorted(entries.items()):
-        path = _inside(boot, name)
-        kind = entry["type"]
-        if kind == "file":
-            with open(path, "wb") as placeholder:
-                placeholder.write(b"from a snapshot\n")
-        elif kind == "link":
-            os.symlink(entry["target"], path)
-        elif kind == "dir":
-            os.mkdir(path)
-
-
-def _restore_module(root, path, module):
-    full = _inside(root, path)
-    kind = module["type"]
-    if kind == "file":
-        vermagic = module["vermagic"]
-        sample.write_file(root, path, sample.module_elf(vermagic) if vermagic
-                          else b"not an ELF object\n")
-    elif kind in ("dir", "other"):
-        os.makedirs(full)
-    elif kind == "link":
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        os.symlink("missing", full)
-
-
-def check_replay_options(args):
+def check_replay_options(root, dbpath, package_list, command, dry_run):
     """--snapshot stands for --root, --dbpath and --packages, and never writes."""
-    if args.root != "/" or args.packages or args.dbpath != rpmdb.DEFAULT_DBPATH:
+    if root != "/" or package_list or dbpath != rpmdb.DEFAULT_DBPATH:
         raise UsageError("--snapshot replays a saved host; leave out --root, "
                          "--dbpath and --packages")
-    if args.command == "snapshot" or not getattr(args, "dry_run", True):
+    if command == "snapshot" or not dry_run:
         raise UsageError("--snapshot only replays a host: use it with status, "
                          "check, or rollback/undo --dry-run")
 
 
-@contextlib.contextmanager
-def replayed(args):
-    """args pointed at the snapshot's host, rebuilt in a temporary directory."""
-    check_replay_options(args)
-    document = load_snapshot(args.snapshot)
-    running = args.running_kernel or document.get("running")
-    if running is not None and not naming.is_release(running):
+def replay_facts(path, running=None):
+    """The HostFacts a snapshot file describes, built in memory."""
+    document = load_snapshot(path)
+    running = running or document.get("running")
+    if running is not None and not (isinstance(running, str)
+                                    and naming.is_release(running)):
         raise CannotInspect("snapshot %s: running kernel %r is not a kernel "
-                            "release" % (args.snapshot, running))
+                            "release" % (path, running))
     try:
-        root = tempfile.mkdtemp(prefix="ovs-rescue-replay-")
-    except OSError as error:
-        raise CannotInspect("cannot make a directory to replay snapshot %s "
-                            "in: %s; set TMPDIR" % (args.snapshot,
-                                                    error.strerror))
+        return facts_of(document, running, path)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise CannotInspect("snapshot %s is incomplete or damaged (%s: %s)"
+                            % (path, type(error).__name__, error))
+
+
+def facts_of(document, running, source):
+    """HostFacts from a snapshot document: the pure half of a replay."""
+    entries = _boot_entries(document["boot"])
+    boot = _boot_facts(entries)
+    text = document.get("journal")
     try:
-        try:
-            args.packages = restore(document, root, args.snapshot)
-        except OSError as error:
-            raise CannotInspect("cannot rebuild snapshot %s in %s: %s; set "
-                                "TMPDIR" % (args.snapshot, root,
-                                            error.strerror))
-        args.root, args.running_kernel = root, running
-        yield args
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+        changes = journal.parse_journal(text) if text else ()
+    except ValueError as error:
+        raise CannotInspect("snapshot %s: its journal is damaged (%s)"
+                            % (source, error))
+    listing = document["packages"]
+    if not isinstance(listing, str):
+        raise TypeError("packages is not a listing")
+    found, _ = rpmdb.parse_query_output(listing)
+    names = rpmdb.wanted_names(facts.releases_of(boot, running))
+    packages = {name: found[name] for name in names if name in found}
+    facts.require_ovs(packages, "snapshot %s" % source)
+    modules = document["module_files"]
+    if not isinstance(modules, dict):
+        raise TypeError("module_files is not an object")
+    return facts.assemble(None, None, boot, running, packages, changes,
+                          lambda path: _module_file(modules, path))
+
+
+def _boot_entries(entries):
+    """name -> (kind, target) of the snapshot's /boot, checked for shape."""
+    if not isinstance(entries, dict):
+        raise TypeError("boot is not an object")
+    checked = {}
+    for name, entry in entries.items():
+        kind = entry["type"]
+        if "/" in name or name in ("", ".", "..") or kind not in _MODES:
+            raise ValueError("bad /boot entry %r" % name)
+        target = entry.get("target") if kind == "link" else None
+        if kind == "link" and not isinstance(target, str):
+            raise ValueError("link %r has no target" % name)
+        checked[name] = (kind, target)
+    return checked
+
+
+class _Stat(tuple):
+    st_mode = property(lambda self: self[0])
+
+
+def _boot_facts(entries):
+    """BootFacts of a snapshot's /boot, resolved as scan_boot resolves."""
+    def entry(path):
+        parent, name = os.path.split(path)
+        if path == "/boot":
+            return ("dir", None)
+        if parent == "/boot" and name in entries:
+            return entries[name]
+        raise OSError(2, "not in the snapshot")     # ENOENT: unknown there
+
+    def lstat(path):
+        return _Stat((_MODES[entry(path)[0]],))
+
+    images = frozenset(r for r in (naming.release_of_image(n) for n, e
+                                   in entries.items() if e[0] == "file") if r)
+    initrds = frozenset(r for r in (naming.release_of_initrd(n) for n, e
+                                    in entries.items() if e[0] == "file")
+                        if r)
+    links = {}
+    for name in naming.BOOT_LINKS:
+        kind, target = entries.get(name, (None, None))
+        if kind is None:
+            links[name] = bootdir.BootLink(name, False, None, None, None,
+                                           "%s is missing" % name)
+        elif kind != "link":
+            links[name] = bootdir.BootLink(name, True, None, None, None,
+                                           "%s is not a symlink" % name)
+        else:
+            try:
+                parts, mode = bootdir.resolve_in_root(
+                    "/", ["boot"], target, lstat, lambda p: entry(p)[1])
+            except bootdir.Unresolved as why:
+                parts, mode = None, str(why)
+            links[name] = bootdir.describe_link(name, target, ["boot"],
+                                                parts, mode)
+    return bootdir.BootFacts(images, initrds, links)
+
+
+def _module_file(modules, path):
+    module = modules.get(path) if path is not None else None
+    if module is None:
+        return facts.module_file_fact(path, "absent")
+    vermagic, problem = module.get("vermagic"), module.get("problem")
+    if vermagic is not None and not isinstance(vermagic, str):
+        raise TypeError("vermagic of %s is not a string" % path)
+    if module["type"] == "file" and vermagic is None and problem:
+        return facts.ModuleFile(path, None, str(problem))   # the host's words
+    return facts.module_file_fact(path, module["type"], vermagic)

@@ -88,9 +88,15 @@ def main():
                              "(install.sh)\n" % (archive, why))
             return 3
     sys.path.insert(0, site_packages(__file__))
-    from rescue.cli import main as cli_main
-    return cli_main()
+    from rescue.cli import exit_now, main as cli_main
+    exit_now(cli_main())
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:       # Ctrl-C before the CLI took over
+        try:
+            sys.stderr.write("ovs-rescue: interrupted\n")
+        finally:
+            os._exit(130)
