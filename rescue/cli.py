@@ -119,7 +119,7 @@ def exit_now(code):
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):   # None when closed
             pass
     os._exit(code)
 
@@ -181,7 +181,7 @@ class Output:
 
     def __init__(self, stream):
         self.stream = stream
-        self.failure = None
+        self.failure = None if stream is not None else "stdout is closed"
 
     def write(self, text):
         if self.failure is None:
@@ -200,7 +200,7 @@ class Output:
 
     def isatty(self):
         try:
-            return self.stream.isatty()
+            return self.failure is None and self.stream.isatty()
         except (OSError, ValueError):
             return False
 

@@ -5,7 +5,6 @@ new target of each link; after the renames it becomes "done". A "started"
 change found later was interrupted (a crash or power cut in between).
 The last few changes are kept, newest last.
 """
-import errno
 import os
 import stat
 import time
@@ -91,7 +90,7 @@ def read_journal(boot, euid=None):
         if len(data) > MAX_JOURNAL_BYTES:
             raise JournalDamaged("larger than %d bytes" % MAX_JOURNAL_BYTES)
         return parse_journal(data.decode("utf-8"))
-    except ValueError as error:    # JournalDamaged, JSON and UTF-8 errors
+    except (ValueError, RecursionError) as error:  # damaged, JSON, UTF-8
         raise CannotInspect("journal %s is damaged (%s); move it away to "
                             "go on without history" % (path, error))
 

@@ -91,7 +91,7 @@ def load_snapshot(path):
     data = read_untrusted(path, MAX_SNAPSHOT_BYTES, "snapshot")
     try:
         document = json.loads(data.decode("utf-8"))
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise CannotInspect("snapshot %s is not JSON (%s); make it with "
                             "ovs-rescue snapshot" % (path, error))
     if not isinstance(document, dict) or document.get("kind") != KIND:

@@ -122,3 +122,128 @@ def test_a_rollback_starts_exactly_one_rpm_process(make_host, zipapp,
                    env=dict(os.environ))
     assert boot_links(root) == pair(K835)
     assert sum('/rpm"' in line for line in trace.read_text().splitlines()) == 1
+
+
+# -- every write of the change, killed or failed, in four scenarios ---------
+
+FAULT_CALLS = ("openat,write,fsync,fdatasync,close,unlink,unlinkat,symlink,"
+               "symlinkat,rename,renameat,renameat2,mkdir,mkdirat,chmod,"
+               "fchmod")
+RESULT = re.compile(r"= (-?\d+)")
+
+
+def fault_points(python36, zipapp, env, argv):
+    """(syscall, nth) of each write the tool's process makes for a change:
+    creating, writing, syncing and removing files, links and directories."""
+    done = subprocess.run(
+        ["strace", "-qq", "-e", "trace=" + FAULT_CALLS, "-o", "/dev/stderr",
+         python36, zipapp] + argv, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, universal_newlines=True, env=env)
+    counts, points, created = collections.Counter(), [], set()
+    for line in done.stderr.splitlines():
+        match = CALL.match(line)
+        if not match:
+            continue
+        name = match.group(1)
+        counts[name] += 1
+        result = RESULT.search(line)
+        fd = line.split("(", 1)[1].split(",", 1)[0]
+        if name == "openat" and "O_CREAT" in line and result:
+            created.add(result.group(1))
+            points.append((name, counts[name]))
+        elif name in ("write", "fsync", "fdatasync") and fd in created:
+            points.append((name, counts[name]))
+        elif name == "close":
+            created.discard(fd)
+        elif name not in ("openat", "write", "fsync", "fdatasync"):
+            points.append((name, counts[name]))
+    return points
+
+
+def fault_at(python36, zipapp, env, argv, syscall, nth, fault):
+    done = subprocess.run(
+        ["strace", "-qq", "-o", "/dev/null", "-e", "trace=" + syscall,
+         "-e", "inject=%s:%s:when=%d" % (syscall, fault, nth),
+         python36, zipapp] + argv,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        universal_newlines=True, env=env)
+    return done
+
+
+def scenario_host(make_host, name, scenario):
+    """(root, command, start pair, planned pair) of one scenario."""
+    from tests.test_trust import interrupted_undo, set_links, write_journal
+    from tests.test_trust import change as record
+    from rescue import journal
+    root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                     pending=K847, name=name)
+    if scenario == "rollback":
+        return root, "rollback", pair(K847), pair(K835)
+    if scenario == "undo":
+        from rescue.cli import main
+        assert main(["rollback", "--root", root, "--running-kernel",
+                     K835]) == 0
+        return root, "undo", pair(K835), pair(K847)
+    if scenario == "rollback after an interrupted undo":
+        interrupted_undo(root)
+        return root, "rollback", (pair(K847)[0], pair(K835)[1]), pair(K835)
+    write_journal(root, (record("rollback", K847, K835, journal.STARTED),))
+    set_links(root, pair(K835)[0], pair(K847)[1])
+    return root, "undo", (pair(K835)[0], pair(K847)[1]), pair(K847)
+
+
+def finished(root, links, planned):
+    """The change is over: the planned pair, recorded as done (a rerun of
+    undo would then undo the undo)."""
+    from rescue import journal
+    changes = journal.read_journal(os.path.join(root, "boot"))
+    return links == planned and changes[-1].state == journal.DONE
+
+
+@pytest.mark.parametrize("fault", ["signal=KILL", "error=EIO",
+                                   "error=ENOSPC"])
+@pytest.mark.parametrize("scenario", [
+    "rollback", "undo", "rollback after an interrupted undo",
+    "undo after an interrupted rollback"])
+def test_a_fault_at_any_write_leaves_a_truthful_exit_and_a_bootable_rerun(
+        make_host, zipapp, python36, tmp_path, capsys, scenario, fault):
+    env = dict(os.environ)
+    template, command, start, planned = scenario_host(
+        make_host, "template", scenario)
+    capsys.readouterr()
+    argv = [command, "--root", template, "--running-kernel", K835]
+    probe = str(tmp_path / "probe")
+    shutil.copytree(template, probe, symlinks=True)
+    points = fault_points(python36, zipapp, env,
+                          [command, "--root", probe, "--running-kernel",
+                           K835])
+    assert boot_links(probe) == planned
+    assert any(name.startswith("rename") for name, _ in points)
+    for n, (syscall, nth) in enumerate(points):
+        root = str(tmp_path / ("fault-%d" % n))
+        shutil.copytree(template, root, symlinks=True)
+        argv = [command, "--root", root, "--running-kernel", K835]
+        done = fault_at(python36, zipapp, env, argv, syscall, nth, fault)
+        where = (syscall, nth, done.stderr)
+        assert "Traceback" not in done.stderr and "internal" not in \
+            done.stderr, where
+        links = boot_links(root)
+        assert None not in links, where
+        assert links[0] in (start[0], planned[0]), where
+        assert links[1] in (start[1], planned[1]), where
+        if fault != "signal=KILL":      # the exit code tells the truth
+            expected = {start: 3, planned: 0}.get(links, 1)
+            if links == start == planned:
+                expected = 0
+            assert done.returncode == expected, where
+        check = run_tool(python36, zipapp, env, ["check"] + argv[1:])
+        if links[0][len("vmlinuz-"):] != links[1][len("initrd-"):-4]:
+            assert check.returncode == 1, where
+        if not finished(root, links, planned):
+            rerun = run_tool(python36, zipapp, env, argv)
+            assert rerun.returncode == 0, (where, rerun.stderr)
+        assert boot_links(root) == planned, where
+        assert finished(root, boot_links(root), planned), where
+        assert not [f for f in os.listdir(os.path.join(root, "boot"))
+                    if f.startswith(".ovs-rescue-tmp-")], where
+    print("\n%s, %s: %d fault points" % (scenario, fault, len(points)))
