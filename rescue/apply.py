@@ -75,7 +75,11 @@ def _ensure_state_dir(boot):
                            "away" % directory)
     journal.check_owner(directory, info, os.geteuid(), CannotChange)
     if stat.S_IMODE(info.st_mode) != journal.DIR_MODE:
-        os.chmod(directory, journal.DIR_MODE)   # a umask, or an older 0700
+        try:                                    # a umask, or an older 0700
+            os.chmod(directory, journal.DIR_MODE)
+        except OSError as error:
+            raise CannotChange("cannot chmod %s: %s" % (directory,
+                                                        error.strerror))
     return directory, created
 
 

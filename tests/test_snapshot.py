@@ -161,3 +161,30 @@ def test_a_replay_needs_no_temp_directory(host, capsys, tmp_path,
     on_host = run_cli(capsys, "check", "--root", host,
                       "--running-kernel", K835)
     assert run_cli(capsys, "check", "--snapshot", saved) == on_host
+
+
+ODD = [
+    {"boot": []}, {"boot": {"vmlinuz-2.6-xen": {"type": ["link"]}}},
+    {"boot": {"vmlinuz-2.6-xen": {"type": "link", "target": 5}}},
+    {"boot": {"a/b": {"type": "file"}}}, {"boot": {"x": 5}},
+    {"module_files": []}, {"packages": 5}, {"journal": 5},
+    {"journal": '{"changes": [{"id": 5}]}'}, {"running": ["x"]},
+    "every vermagic a number",
+]
+
+
+@pytest.mark.parametrize("change", ODD, ids=range(len(ODD)))
+def test_a_snapshot_of_odd_types_is_one_line_and_exit_3(
+        host, capsys, tmp_path, change):
+    document = json.loads(open(snapshot_of(capsys, host, tmp_path)).read())
+    if change == "every vermagic a number":
+        for module in document["module_files"].values():
+            module["vermagic"] = 5
+    else:
+        document.update(change)
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(document))
+    for command in (["check"], ["rollback", "--dry-run"], ["status"]):
+        code, out, err = run_cli(capsys, *command + ["--snapshot", path])
+        assert (code, out) == (3, ""), (command, err)
+        assert len(err.splitlines()) == 1 and "internal" not in err
