@@ -7,7 +7,7 @@ import os
 import signal
 import stat
 import time
-from collections import namedtuple
+from rescue.records import record
 
 from rescue import atomic, journal, lock
 from rescue.bootdir import boot_dir
@@ -19,7 +19,7 @@ from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
 
-Result = namedtuple("Result", "plan changed backup warnings")
+Result = record("Result", "plan changed backup warnings")
 
 
 def plan_problems(facts, plan):

@@ -2,7 +2,7 @@
 import os
 import posixpath
 import stat
-from collections import namedtuple
+from rescue.records import record
 
 from rescue import naming
 from rescue.errors import CannotInspect
@@ -10,7 +10,7 @@ from rescue.errors import CannotInspect
 BOOT = "/boot"
 
 
-_BootLinkFields = namedtuple("BootLink", (
+_BootLinkFields = record("BootLink", (
     "name present target file_name release problem"))
 
 
@@ -25,7 +25,7 @@ class BootLink(_BootLinkFields):
     __slots__ = ()
 
 
-class BootFacts(namedtuple("BootFacts", "images initrds links")):
+class BootFacts(record("BootFacts", "images initrds links")):
     # images: FrozenSet[str]        # releases with a regular vmlinuz-<release>
     # initrds: FrozenSet[str]       # releases with a regular initrd-<release>.img
     # links: Dict[str, BootLink]    # by link name

@@ -1,21 +1,21 @@
 """Gather every fact about a host once: /boot, rpm, module files."""
 import os
 import stat
-from collections import namedtuple
+from rescue.records import record
 
 from rescue import bootdir, journal, modinfo, naming, rpmdb
 from rescue.rpmvercmp import version_key
 from rescue.errors import CannotInspect, UsageError
 
 
-class ModuleFile(namedtuple("ModuleFile", "path vermagic problem")):
+class ModuleFile(record("ModuleFile", "path vermagic problem")):
     # path: Optional[str]            # as the package lists it, or None
     # vermagic: Optional[str]        # kernel release the module was built for
     # problem: Optional[str]         # why it cannot be loaded, if it cannot
     __slots__ = ()
 
 
-_ModulePackageFields = namedtuple("ModulePackage", (
+_ModulePackageFields = record("ModulePackage", (
     "name version release module"))
 
 
@@ -31,7 +31,7 @@ class ModulePackage(_ModulePackageFields):
         return "%s-%s-%s" % (self.name, self.version, self.release)
 
 
-_HostFactsFields = namedtuple("HostFacts", (
+_HostFactsFields = record("HostFacts", (
     "root dbpath boot running ovs_build modules journal"))
 
 

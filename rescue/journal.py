@@ -8,7 +8,7 @@ The last few changes are kept, newest last.
 import os
 import stat
 import time
-from collections import namedtuple
+from rescue.records import record
 
 from rescue import naming
 from rescue.errors import CannotInspect
@@ -30,7 +30,7 @@ DIR_MODE, FILE_MODE = 0o755, 0o644   # monitoring reads them unprivileged
 OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 
 # links: tuple of (name, old target or None, new target)
-Change = namedtuple("Change", "id time action from_release to_release links state")
+Change = record("Change", "id time action from_release to_release links state")
 
 
 class JournalDamaged(ValueError):

@@ -1,8 +1,8 @@
 """Names of things on a XenServer host: kernel releases, boot files, packages."""
-import re
-
 # A kernel release in `uname -r` form: starts with a digit, then only these.
-_RELEASE = re.compile(r"[0-9][A-Za-z0-9._+~^-]*\Z")
+_DIGITS = "0123456789"
+_RELEASE_CHARS = frozenset(
+    _DIGITS + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._+~^-")
 
 IMAGE_PREFIX = "vmlinuz-"
 INITRD_PREFIX = "initrd-"
@@ -20,7 +20,8 @@ BOOT_LINKS = (IMAGE_LINK, INITRD_LINK)
 
 def is_release(text):
     """True when text is a well-formed kernel release."""
-    return bool(_RELEASE.match(text))
+    return (text[:1] != "" and text[0] in _DIGITS
+            and _RELEASE_CHARS.issuperset(text))
 
 
 def image_name(release):

@@ -1,5 +1,5 @@
 """Choose what rollback and undo do: pure functions from facts to a plan."""
-from collections import namedtuple
+from rescue.records import record
 
 from rescue import naming
 from rescue.errors import Refused
@@ -10,7 +10,7 @@ from rescue.journal import STARTED, interrupted
 # undoes: id of the change an undo reverts, or None.
 # abandons: id of an interrupted change this plan records as over without
 #   finishing it (finishing would not end on a safe pair), or None.
-_PlanFields = namedtuple("Plan", "action from_release to_release links "
+_PlanFields = record("Plan", "action from_release to_release links "
                                  "reason finishes undoes abandons")
 
 

@@ -1,12 +1,12 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
-from collections import namedtuple
+from rescue.records import record
 
 from rescue import bootdir, naming
 from rescue.journal import journal_problems
 from rescue.rpmvercmp import release_key
 
 
-_KernelReportFields = namedtuple("KernelReport", (
+_KernelReportFields = record("KernelReport", (
     "release eligible running pending image initrd "
     "module_package module_file problems fix "
     "other_build"))
@@ -27,7 +27,7 @@ class KernelReport(_KernelReportFields):
     __slots__ = ()
 
 
-_ReportFields = namedtuple("Report", (
+_ReportFields = record("Report", (
     "ok ovs_build running pending kernels problems "
     "any_build"))
 

@@ -1,6 +1,6 @@
 """Ask the RPM database about openvswitch and its module packages."""
 import os
-from collections import namedtuple
+from rescue.records import record
 
 from rescue import naming
 from rescue.errors import CannotInspect
@@ -16,7 +16,7 @@ DATABASE_FILES = ("rpmdb.sqlite", "Packages", "Packages.db")
 QUERY_FORMAT = "P\\t%{NAME}\\t%{VERSION}\\t%{RELEASE}\\n[F\\t%{FILENAMES}\\n]"
 
 
-class Package(namedtuple("Package", "name version release files")):
+class Package(record("Package", "name version release files")):
     # name: str
     # version: str
     # release: str

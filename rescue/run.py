@@ -9,7 +9,7 @@ import os
 import select
 import signal
 import time
-from collections import namedtuple
+from rescue.records import record
 
 from rescue.errors import CannotInspect
 
@@ -17,7 +17,7 @@ MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 DEFAULT_TIMEOUT = 60.0
 
 
-class Completed(namedtuple("Completed", "returncode stdout stderr")):
+class Completed(record("Completed", "returncode stdout stderr")):
     # returncode: int                 # negative: killed by that signal
     # stdout: str
     # stderr: str

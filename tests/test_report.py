@@ -73,3 +73,4 @@ def test_running_kernel_missing_from_boot_is_listed():
     report = inspect_host(facts_of([Kernel(K847)], pending=K847, running=K835))
     assert report.kernel(K835).image is None
     assert not report.ok
+
