@@ -8,34 +8,28 @@ The last few changes are kept, newest last.
 import os
 import stat
 import time
-from rescue.records import record
 
-from rescue import naming
+# The records, states and text of the journal live in changes; they are
+# named here too, for the executor and the tests.
+from rescue.changes import (ABANDONED, ACTIONS, DONE, KEEP, STARTED,
+                            STATES, UNDONE, Change, JournalDamaged,
+                            interrupted, journal_problems, journal_text,
+                            parse_journal)
 from rescue.errors import CannotInspect
 from rescue.files import open_regular
 
+__all__ = ("ABANDONED", "ACTIONS", "DONE", "KEEP", "STARTED", "STATES",
+           "UNDONE", "Change", "JournalDamaged", "interrupted",
+           "journal_problems", "journal_text", "parse_journal", "STATE_DIR",
+           "JOURNAL", "LOG", "LOCK", "read_journal", "state_dir",
+           "check_owner", "new_change_id")
+MAX_JOURNAL_BYTES = 1024 * 1024
 STATE_DIR = ".ovs-rescue"          # inside /boot: on the file system it guards
 JOURNAL = "journal.json"
 LOG = "log"
 LOCK = "lock"
-KEEP = 10
-MAX_JOURNAL_BYTES = 1024 * 1024
-# started: written before the first rename; done: after the last.
-# undone: an interrupted change that an undo closed; abandoned: one that
-# rollback closed because finishing it would not have been safe.
-STARTED, DONE, UNDONE, ABANDONED = "started", "done", "undone", "abandoned"
-STATES = (STARTED, DONE, UNDONE, ABANDONED)
-ACTIONS = ("rollback", "undo")
 DIR_MODE, FILE_MODE = 0o755, 0o644   # monitoring reads them unprivileged
 OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
-
-# links: tuple of (name, old target or None, new target)
-Change = record("Change", "id time action from_release to_release links state")
-
-
-class JournalDamaged(ValueError):
-    """The journal is not of the shape the tool writes."""
-
 
 def state_dir(boot):
     return os.path.join(boot, STATE_DIR)
@@ -95,69 +89,6 @@ def read_journal(boot, euid=None):
                             "go on without history" % (path, error))
 
 
-def parse_journal(text):
-    """The changes of a journal's text; JournalDamaged for any other shape.
-
-    The journal is data, never instructions: each link must be a boot link
-    and each target a kernel file name of /boot in the forms the tool writes.
-    """
-    import json  # only hosts with a journal pay for it
-    document = json.loads(text)
-    entries = _field(document, "changes", list)
-    return tuple(_change(entry, n) for n, entry in enumerate(entries))
-
-
-def _field(entry, key, kind, where="journal"):
-    if not isinstance(entry, dict) or not isinstance(entry.get(key), kind):
-        raise JournalDamaged("%s: %s is missing or not a %s"
-                             % (where, key, kind.__name__))
-    return entry[key]
-
-
-def _change(entry, number):
-    where = "change %d" % number
-    for key in ("id", "time", "action", "state"):
-        _field(entry, key, str, where)
-    if entry["action"] not in ACTIONS or entry["state"] not in STATES:
-        raise JournalDamaged("%s: unknown action or state" % where)
-    for key in ("from", "to"):
-        value = entry.get(key, 0)
-        if value is not None and not (isinstance(value, str)
-                                      and naming.is_release(value)):
-            raise JournalDamaged("%s: %s is not a kernel release" % (where,
-                                                                      key))
-    links = tuple(_link(link, where)
-                  for link in _field(entry, "links", list, where))
-    if len({name for name, _, _ in links}) != len(links):
-        raise JournalDamaged("%s names a link twice" % where)
-    return Change(entry["id"], entry["time"], entry["action"], entry["from"],
-                  entry["to"], links, entry["state"])
-
-
-def _link(link, where):
-    name = _field(link, "name", str, where)
-    if name not in naming.BOOT_LINKS:
-        raise JournalDamaged("%s: %r is not a boot link" % (where, name))
-    old, new = link.get("old", 0), link.get("new")
-    if old is not None and naming.link_target_release(name, old) is None:
-        raise JournalDamaged("%s: old target of %s is not a kernel file of "
-                             "/boot" % (where, name))
-    if naming.link_target_release(name, new) is None:
-        raise JournalDamaged("%s: new target of %s is not a kernel file of "
-                             "/boot" % (where, name))
-    return name, old, new
-
-
-def journal_text(changes):
-    import json
-    document = {"schema_version": 1, "changes": [
-        {"id": c.id, "time": c.time, "action": c.action,
-         "from": c.from_release, "to": c.to_release, "state": c.state,
-         "links": [{"name": n, "old": o, "new": w} for n, o, w in c.links]}
-        for c in changes[-KEEP:]]}
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
-
-
 def new_change_id(now=None):
     """Sortable and unique enough for one host: time plus pid."""
     now = time.time() if now is None else now
@@ -165,23 +96,3 @@ def new_change_id(now=None):
                       os.getpid())
 
 
-def interrupted(changes):
-    """The last change if it never finished, else None."""
-    if changes and changes[-1].state == STARTED:
-        return changes[-1]
-    return None
-
-
-def journal_problems(changes, links):
-    """What check and status say about an unfinished change."""
-    change = interrupted(changes)
-    if change is None:
-        return ()
-    current = {name: links[name].target for name, _, _ in change.links}
-    if all(current[name] == new for name, _, new in change.links):
-        return ("change %s was interrupted after the links moved; run "
-                "ovs-rescue rollback to close its record" % change.id,)
-    return ("change %s was interrupted (%s -> %s); ovs-rescue rollback "
-            "finishes it if that is safe, else picks a safe kernel; "
-            "ovs-rescue undo restores the old pair"
-            % (change.id, change.from_release, change.to_release),)

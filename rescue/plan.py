@@ -3,7 +3,7 @@ from rescue.records import record
 
 from rescue import naming
 from rescue.errors import Refused
-from rescue.journal import STARTED, interrupted
+from rescue.changes import STARTED, interrupted
 
 # links: tuple of (name, old target or None, new target); empty: no change.
 # finishes: id of an interrupted change this plan completes, or None.

@@ -1,8 +1,8 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
 from rescue.records import record
 
-from rescue import bootdir, naming
-from rescue.journal import journal_problems
+from rescue import bootfacts, naming
+from rescue.changes import journal_problems
 from rescue.rpmvercmp import release_key
 
 
@@ -55,7 +55,7 @@ class Report(_ReportFields):
 
 def inspect_host(facts, any_build=False):
     """The report on a host: each kernel's eligibility and the verdict."""
-    image_rel, initrd_rel = bootdir.pending_pair(facts.boot.links)
+    image_rel, initrd_rel = bootfacts.pending_pair(facts.boot.links)
     pending = image_rel
     releases = set(facts.boot.images) | set(facts.modules)
     releases.update(r for r in (image_rel, facts.running) if r)
@@ -73,7 +73,7 @@ def inspect_host(facts, any_build=False):
 
 
 def host_problems(facts, report, initrd_rel):
-    problems = list(bootdir.link_problems(facts.boot.links))
+    problems = list(bootfacts.link_problems(facts.boot.links))
     pending = report.pending
     if pending and initrd_rel and initrd_rel != pending:
         problems.append("boot pair is mixed: kernel %s with initrd of %s"
