@@ -14,7 +14,7 @@ from rescue.bootdir import boot_dir
 from rescue.errors import CannotChange, PartlyChanged
 from rescue.facts import refresh_boot
 from rescue.files import open_regular
-from rescue.naming import IMAGE_LINK, link_target_release
+from rescue.naming import IMAGE_PREFIX, link_target_release
 from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
@@ -33,7 +33,8 @@ def plan_problems(facts, plan):
                                "(mv /boot/%s /boot/%s.orig), then run again; "
                                "nothing changed" % (name, name, name))
         release = link_target_release(name, new)
-        files = boot.images if name == IMAGE_LINK else boot.initrds
+        files = (boot.images if name.startswith(IMAGE_PREFIX)
+                 else boot.initrds)
         if release not in files:
             raise CannotChange("target /boot/%s is not a file; nothing "
                                "changed" % new.rsplit("/", 1)[-1])

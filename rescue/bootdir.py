@@ -82,7 +82,7 @@ def _components(path):
     return names
 
 
-def scan_boot(root):
+def scan_boot(root, link_names=naming.BOOT_LINKS):
     """Gather the boot facts below root; only a missing /boot is an error."""
     path = boot_dir(root)
     try:
@@ -97,7 +97,7 @@ def scan_boot(root):
         release = naming.release_of_initrd(name)
         if release and _is_regular(os.path.join(path, name)):
             initrds.add(release)
-    links = {name: read_link(path, name, root) for name in naming.BOOT_LINKS}
+    links = {name: read_link(path, name, root) for name in link_names}
     return BootFacts(frozenset(images), frozenset(initrds), links)
 
 

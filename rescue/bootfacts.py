@@ -84,19 +84,79 @@ def describe_link(name, target, boot_parts, parts, mode):
 
 
 def _release_for_link(link_name, file_name):
-    if link_name == naming.IMAGE_LINK:
-        return naming.release_of_image(file_name)
-    return naming.release_of_initrd(file_name)
+    return naming.release_of_boot_file(link_name, file_name)
 
 
 def pending_pair(links):
     """The releases the image and initrd links name: (image, initrd)."""
-    image = links[naming.IMAGE_LINK].release
-    initrd = links[naming.INITRD_LINK].release
-    return image, initrd
+    image, initrd = link_names(links)
+    return links[image].release, links[initrd].release
+
+
+def link_names(links):
+    """(image link, initrd link) names of a links mapping, by role."""
+    image = [n for n in links if n.startswith(naming.IMAGE_PREFIX)]
+    initrd = [n for n in links if not n.startswith(naming.IMAGE_PREFIX)]
+    return image[0], initrd[0]
 
 
 def link_problems(links):
     """Problems of the boot links, in link order."""
-    return tuple(links[n].problem for n in naming.BOOT_LINKS
+    return tuple(links[n].problem for n in link_names(links)
                  if links[n].problem)
+
+
+_NextBootFields = record("NextBoot", "config_path loader entry how layout "
+                                     "notes override_entry")
+
+
+class NextBoot(_NextBootFields):
+    """What the boot loader boots next, as far as its files say."""
+    # config_path: Optional[str]     # the config read, inside the root
+    # loader: Optional[str]          # "extlinux" or "grub"
+    # entry: Optional[bootloader.Entry]   # the entry that boots next
+    # how: Optional[str]             # default, override_entry, first entry
+    # layout: layouts.Layout
+    # notes: Tuple[str, ...]         # said, not problems
+    # override_entry: Optional[str]  # grubenv's one-shot choice, if used
+    __slots__ = ()
+
+    def __new__(cls, config_path, loader, entry, how, layout, notes,
+                override_entry=None):
+        return super().__new__(cls, config_path, loader, entry, how, layout,
+                               notes, override_entry)
+
+    @property
+    def link_names(self):
+        """(image, initrd) names the next entry boots, or the layout's."""
+        if self.entry is not None and self.entry.kernel and self.entry.initrd:
+            return (self.entry.kernel.rsplit("/", 1)[-1],
+                    self.entry.initrd.rsplit("/", 1)[-1])
+        return (self.layout.image_link, self.layout.initrd_link)
+
+
+# regenerate: unames whose initrd dracut has not rebuilt since an update
+# reboot_required: kernel updates installed and waiting for a reboot
+# network_backend: network.conf's word (openvswitch, bridge) or None
+Markers = record("Markers", "regenerate reboot_required network_backend")
+NO_MARKERS = Markers(frozenset(), (), None)
+
+
+def direct_file_link(link, entry_title):
+    """A BootLink for an entry that names a regular file itself.
+
+    A fallback entry names `vmlinuz-<uname>` (5.6-6.2) or the install-time
+    copy `vmlinuz-fallback` (6.5 on), whose release is in the entry's
+    title (`... Linux <uname>)`); such a file is what boots, not a problem.
+    """
+    if not link.present or link.target is not None:
+        return link
+    release = _release_for_link(link.name, link.name)
+    if release is None and "fallback" in link.name:
+        words = (entry_title or "").replace(")", " ").split()
+        if "Linux" in words[:-1]:
+            release = words[words.index("Linux") + 1]
+            release = release if naming.is_release(release) else None
+    if release is None:
+        return link
+    return link._replace(file_name=link.name, release=release, problem=None)

@@ -6,7 +6,10 @@ journal.py reads and writes the file; this module only parses, checks and
 renders it, and answers questions about the changes.
 """
 from rescue import naming
+from rescue.layouts import OWN_LINK_PAIRS
 from rescue.records import record
+
+OWN_LINKS = frozenset(name for pair in OWN_LINK_PAIRS for name in pair)
 
 KEEP = 10
 # started: written before the first rename; done: after the last.
@@ -65,7 +68,7 @@ def _change(entry, number):
 
 def _link(link, where):
     name = _field(link, "name", str, where)
-    if name not in naming.BOOT_LINKS:
+    if name not in OWN_LINKS:
         raise JournalDamaged("%s: %r is not a boot link" % (where, name))
     old, new = link.get("old", 0), link.get("new")
     if old is not None and naming.link_target_release(name, old) is None:
@@ -99,6 +102,10 @@ def journal_problems(changes, links):
     change = interrupted(changes)
     if change is None:
         return ()
+    if not {name for name, _, _ in change.links} <= set(links):
+        return ("change %s was interrupted, on links the next boot entry "
+                "does not use; ovs-rescue rollback closes its record"
+                % change.id,)
     current = {name: links[name].target for name, _, _ in change.links}
     if all(current[name] == new for name, _, new in change.links):
         return ("change %s was interrupted after the links moved; run "

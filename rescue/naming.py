@@ -8,6 +8,8 @@ IMAGE_PREFIX = "vmlinuz-"
 INITRD_PREFIX = "initrd-"
 INITRD_SUFFIX = ".img"
 XEN_SUFFIX = "xen"
+KDUMP_SUFFIX = "kdump"
+LINK_SUFFIX = "-xen"
 
 OVS_PACKAGE = "openvswitch"
 MODULE_PACKAGE_PREFIX = "openvswitch-modules-xen-"
@@ -33,22 +35,38 @@ def initrd_name(release):
 
 
 def release_of_image(name):
-    """The release of a `vmlinuz-<release>` file name, or None."""
-    if name.startswith(IMAGE_PREFIX) and name != IMAGE_LINK:
+    """The release of a `vmlinuz-<release>` file name, or None.
+
+    Boot link names (`vmlinuz-2.6-xen`, `vmlinuz-4.19-xen`, kernel-alt's
+    `vmlinuz-<alt>-xen`) end in `-xen`, which no kernel release does.
+    """
+    if name.startswith(IMAGE_PREFIX):
         release = name[len(IMAGE_PREFIX):]
-        if is_release(release):
+        if is_release(release) and not release.endswith(LINK_SUFFIX):
             return release
     return None
 
 
 def release_of_initrd(name):
     """The release of an `initrd-<release>.img` file name, or None."""
-    if (name.startswith(INITRD_PREFIX) and name.endswith(INITRD_SUFFIX)
-            and name != INITRD_LINK):
+    if name.startswith(INITRD_PREFIX) and name.endswith(INITRD_SUFFIX):
         release = name[len(INITRD_PREFIX):-len(INITRD_SUFFIX)]
-        if is_release(release):
+        if is_release(release) and not release.endswith(LINK_SUFFIX):
             return release
     return None
+
+
+def release_of_boot_file(link_name, file_name):
+    """The release of file_name read as what link_name's role names: an
+    image for a `vmlinuz-` link, else an initrd."""
+    if link_name.startswith(IMAGE_PREFIX):
+        return release_of_image(file_name)
+    return release_of_initrd(file_name)
+
+
+def is_kdump(release):
+    """A 5.6-6.2 crash kernel (`<V-R>kdump`): never a boot target."""
+    return release.endswith(KDUMP_SUFFIX)
 
 
 def module_package_name(release):
@@ -73,8 +91,4 @@ def link_target_release(link_name, target):
     if not isinstance(target, str):
         return None
     name = target[len("/boot/"):] if target.startswith("/boot/") else target
-    if link_name == IMAGE_LINK:
-        return release_of_image(name)
-    if link_name == INITRD_LINK:
-        return release_of_initrd(name)
-    return None
+    return release_of_boot_file(link_name, name)

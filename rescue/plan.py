@@ -3,6 +3,7 @@ from rescue.records import record
 
 from rescue import naming
 from rescue.errors import Refused
+from rescue.bootfacts import link_names
 from rescue.changes import STARTED, interrupted
 
 # links: tuple of (name, old target or None, new target); empty: no change.
@@ -48,19 +49,22 @@ def _finish(change, links):
 def finish_lands_safe(change, links, report):
     """Would finishing the change leave both links on one eligible pair?"""
     targets = dict((name, new) for name, _, new in change.links)
+    if not set(targets) <= set(links):
+        return False                # recorded for links this host lacks
     releases = {naming.link_target_release(name, targets[name])
                 if name in targets else links[name].release
-                for name in naming.BOOT_LINKS}
+                for name in link_names(links)}
     if len(releases) != 1 or None in releases:
         return False
     kernel = report.kernel(releases.pop())
     return kernel is not None and kernel.eligible
 
 
-def pair_targets(release):
+def pair_targets(release, links=None):
     """The relative targets the installer writes for a kernel's pair."""
-    return ((naming.IMAGE_LINK, naming.image_name(release)),
-            (naming.INITRD_LINK, naming.initrd_name(release)))
+    image, initrd = link_names(links) if links else naming.BOOT_LINKS
+    return ((image, naming.image_name(release)),
+            (initrd, naming.initrd_name(release)))
 
 
 def _moves(links, targets):
@@ -87,14 +91,14 @@ def choose_rollback(facts, report, to=None):
 def _choose_rollback(links, report, to):
     pending = report.kernel(report.pending) if report.pending else None
     pair_ok = (pending is not None and pending.eligible
-               and links[naming.INITRD_LINK].release == report.pending)
+               and links[link_names(links)[1]].release == report.pending)
     if pair_ok and to in (None, report.pending):
         return Plan("rollback", report.pending, report.pending, (),
                     "the pending kernel %s is safe and both links point at "
                     "its pair" % report.pending)
     target, reason = _target(report, to)
     return Plan("rollback", report.pending, target,
-                _moves(links, pair_targets(target)), reason)
+                _moves(links, pair_targets(target, links)), reason)
 
 
 def _target(report, to):
@@ -135,6 +139,9 @@ def choose_undo(facts):
         # an undo cut short: running undo again means finishing it
         return _finish(change, links)
     for name, old, new in change.links:
+        if name not in links:
+            raise Refused("change %s moved %s, which the next boot entry "
+                          "does not use; not undoing" % (change.id, name))
         current = links[name].target
         if current not in (old, new):
             raise Refused("%s changed since change %s (now %s); not undoing"

@@ -1,0 +1,140 @@
+"""Read the boot loader's files and the markers that say what boots next.
+
+The gather side of bootloader.py and layouts.py: which config the firmware
+reads (extlinux, grub for BIOS, grub for UEFI), its grubenv, and the files
+beside /boot that keep a next boot from coming up with OVS.
+"""
+import os
+import stat
+
+from rescue import bootloader, layouts
+from rescue.bootdir import Unresolved, resolve_in_root
+from rescue.bootfacts import NextBoot, Markers
+from rescue.errors import CannotInspect
+from rescue.files import read_untrusted
+
+EXTLINUX = "/boot/extlinux.conf"
+GRUB_BIOS = "/boot/grub/grub.cfg"
+GRUB_UEFI = "/boot/efi/EFI/xenserver/grub.cfg"
+MAX_CONFIG_BYTES = 1024 * 1024
+REGENERATE_DIR = "/var/lib/rpm-state"
+REGENERATE_PREFIXES = ("regenerate-initrd-kernel-alt-", "regenerate-initrd-")
+REBOOT_REQUIRED_DIR = "/run/reboot-required.d/kernel"
+NETWORK_CONF = "/etc/xensource/network.conf"
+FIRMWARES = ("bios", "uefi")
+
+
+def find_in_root(root, path):
+    """root/path with its links followed inside root, if a regular file."""
+    try:
+        parts, mode = resolve_in_root(root, (), path)
+    except Unresolved:
+        return None
+    return os.path.join(root, *parts) if stat.S_ISREG(mode) else None
+
+
+def choose_config(root, firmware=None, live=False):
+    """(path inside root, kind, note) of the config the firmware reads."""
+    found = {path: find_in_root(root, path)
+             for path in (EXTLINUX, GRUB_BIOS, GRUB_UEFI)}
+    if firmware is None and live:
+        firmware = "uefi" if os.path.isdir("/sys/firmware/efi") else "bios"
+    note = None
+    if firmware is None and found[GRUB_UEFI] and found[GRUB_BIOS]:
+        firmware = "uefi"
+        note = ("both %s and %s exist; read the UEFI one, as XenServer's "
+                "tools do (pass --firmware bios or uefi)"
+                % (GRUB_BIOS, GRUB_UEFI))
+    order = {"uefi": (GRUB_UEFI,), "bios": (GRUB_BIOS, EXTLINUX),
+             None: (GRUB_UEFI, GRUB_BIOS, EXTLINUX)}[firmware]
+    for path in order:
+        if found[path]:
+            kind = bootloader.EXTLINUX if path == EXTLINUX else \
+                bootloader.GRUB
+            return path, found[path], kind, note
+    return None, None, None, note
+
+
+def read_next_boot(root, firmware=None, live=False):
+    """NextBoot: the config used, the entry that boots next, its layout."""
+    path, full, kind, note = choose_config(root, firmware, live)
+    notes = (note,) if note else ()
+    if path is None:
+        return NextBoot(None, None, None, None, layouts.XS56, notes + (
+            "no boot loader config (%s, %s, %s); assumed XenServer 5.6-6.2 "
+            "links" % (EXTLINUX, GRUB_BIOS, GRUB_UEFI),))
+    text = _text(full, "boot loader config")
+    config = (bootloader.parse_extlinux(text) if kind == bootloader.EXTLINUX
+              else bootloader.parse_grub(text))
+    grubenv = None
+    if kind == bootloader.GRUB and config.override:
+        env_path = find_in_root(root, os.path.dirname(path) + "/grubenv")
+        if env_path:
+            grubenv = bootloader.parse_grubenv(_text(env_path, "grubenv"))
+    entry, how = bootloader.next_entry(config, grubenv)
+    if entry is None:
+        return NextBoot(path, kind, None, how, layouts.XS56 if kind ==
+                        bootloader.EXTLINUX else layouts.XS8, notes)
+    layout = layouts.layout_for(kind, entry.kernel) or (
+        layouts.XS56 if kind == bootloader.EXTLINUX else layouts.XS8)
+    return NextBoot(path, kind, entry, how, layout, notes,
+                    (grubenv or {}).get("override_entry") or None)
+
+
+def _text(path, what):
+    return read_untrusted(path, MAX_CONFIG_BYTES, what,
+                          follow=False).decode("utf-8", "replace")
+
+
+def read_markers(root):
+    """Markers: initrds waiting for dracut, updates waiting for a reboot,
+    and the network backend."""
+    regenerate = set()
+    for name in _names(root, REGENERATE_DIR):
+        for prefix in REGENERATE_PREFIXES:
+            if name.startswith(prefix):
+                regenerate.add(name[len(prefix):])
+                break
+    pending = tuple(sorted(_names(root, REBOOT_REQUIRED_DIR)))
+    backend = None
+    path = find_in_root(root, NETWORK_CONF)
+    if path:
+        try:
+            words = _text(path, "network.conf").split()
+        except CannotInspect:
+            words = []
+        backend = words[0] if words else None
+    return Markers(frozenset(regenerate), pending, backend)
+
+
+def _names(root, directory):
+    try:
+        parts, mode = resolve_in_root(root, (), directory)
+    except Unresolved:
+        return []
+    if not stat.S_ISDIR(mode):
+        return []
+    try:
+        return os.listdir(os.path.join(root, *parts))
+    except OSError:
+        return []
+
+
+def modprobe_path(root, release):
+    """The openvswitch module modules.dep names for release, or None."""
+    dep = find_in_root(root, "/lib/modules/%s/modules.dep" % release)
+    if dep is None:
+        return None
+    try:
+        text = read_untrusted(dep, 64 * 1024 * 1024, "modules.dep",
+                              follow=False).decode("utf-8", "replace")
+    except CannotInspect:
+        return None
+    for line in text.splitlines():
+        module = line.partition(":")[0].strip()
+        if module.rsplit("/", 1)[-1] in ("openvswitch.ko", "openvswitch.ko.xz",
+                                         "openvswitch_mod.ko"):
+            if not module.startswith("/"):
+                module = "/lib/modules/%s/%s" % (release, module)
+            return module
+    return None
