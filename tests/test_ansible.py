@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
+from bench.standin import standin_runtime
 from tests.conftest import REPO
 from tests.hosts import K835, K847, Kernel
-from tests.test_install import standin_runtime
 
 PLAYBOOK = os.path.join(REPO, "ansible", "fleet.yml")
 HOSTS = ["xs01", "xs02", "xs03", "xs04", "xs05"]

@@ -1,9 +1,7 @@
 """install.sh on fake roots: idempotent, atomic, checked, shellcheck-clean.
 
-The bundled runtime is stood in for by a copy of the Python 3.6 binary
-(a real ELF, which finds its standard library where pyenv built it) plus
-files of the names build_runtime.py writes; install.sh is generic over the
-files of an architecture's folder.
+The bundled runtime is stood in for by bench/standin.py: Python 3.6's
+binary beside files of the names build_runtime.py writes.
 """
 import hashlib
 import os
@@ -13,6 +11,7 @@ import subprocess
 
 import pytest
 
+from bench.standin import ARCHES, standin_runtime
 from tests.conftest import REPO
 from tests.hosts import K835, K847, Kernel, tree_state
 
@@ -48,26 +47,7 @@ def paths(root):
             os.path.join(root, "usr", "local", "sbin", "ovs-rescue"))
 
 
-ARCHES = ("i686", "x86_64")
 STAGED_PYTHON = "/boot/ovs-rescue/runtime/python3"
-
-
-def standin_runtime(folder, python36, arches=ARCHES):
-    """folder/<arch>/: python3 (Python 3.6's binary), ._pth, a stdlib zip.
-
-    The zip's text names its architecture, so a test can tell which one
-    was staged.
-    """
-    binary = os.path.realpath(python36)
-    for arch in arches:
-        here = os.path.join(str(folder), arch)
-        os.makedirs(here)
-        shutil.copy(binary, os.path.join(here, "python3"))
-        with open(os.path.join(here, "python3._pth"), "w") as pth:
-            pth.write("python311.zip\n")
-        with open(os.path.join(here, "python311.zip"), "w") as stdlib:
-            stdlib.write("stand-in stdlib for %s\n" % arch)
-    return str(folder)
 
 
 @pytest.fixture
