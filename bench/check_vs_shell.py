@@ -129,6 +129,9 @@ def main():
                         default=os.path.join(REPO, "dist", "runtime"),
                         help="build_runtime.py's output (default: "
                              "dist/runtime)")
+    parser.add_argument("--pyz", metavar="FILE",
+                        help="time this zipapp (default: build one from "
+                             "this tree)")
     args = parser.parse_args()
     python36 = find_python36()
     work = tempfile.mkdtemp(prefix="ovs-rescue-bench-")
@@ -139,6 +142,7 @@ def main():
     installed = subprocess.run(
         ["rpm", "--root", root, "--dbpath", hosts.DBPATH, "-qa"],
         stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
+    pyz = args.pyz or pyz
     bundle, which = bundle_with_runtime(work, pyz, args.runtime, python36)
     subprocess.run(["sh", os.path.join(bundle, "install.sh"), "--root", root],
                    check=True, stdout=subprocess.DEVNULL)
@@ -167,6 +171,7 @@ def main():
     print("installed packages: %d; %d alternating runs each; medians"
           % (len(installed), args.runs))
     print("runtime: %s" % which)
+    print("zipapp: %s" % (args.pyz or "built from this tree"))
     print("%-22s %9s %7s %5s" % ("", "ms", "x shell", "rpm"))
     for label, argv in commands:
         rpms = started(argv).count("rpm")
