@@ -1,21 +1,28 @@
 #!/bin/sh
 # Stage ovs-rescue on a host: the zipapp next to what it repairs (default
-# /boot/ovs-rescue/ovs-rescue.pyz) and a launcher, /usr/local/sbin/ovs-rescue.
-# Idempotent, atomic (temp file + rename), and it runs `check` at the end.
+# /boot/ovs-rescue/ovs-rescue.pyz), the bundled Python for the host's
+# architecture (/boot/ovs-rescue/runtime/python3) and a launcher,
+# /usr/local/sbin/ovs-rescue. Idempotent, atomic (temp file + rename), and it
+# runs `check` at the end.
 # POSIX sh on purpose: XenServer 6.x dom0 has an old bash and no Python 3.
 set -u
 unset CDPATH
 
 usage="usage: install.sh [--prefix DIR] [--python PATH] [--root DIR]
-                  [--archive FILE] [--check-only]
+                  [--archive FILE] [--runtime DIR] [--arch ARCH]
+                  [--check-only]
 
   --prefix DIR    where the zipapp goes on the host (default /boot/ovs-rescue)
-  --python PATH   a Python 3.6+ interpreter for the launcher (default: python3
-                  on PATH); on XenServer 6.x stage one and name it here
+  --python PATH   run with this Python 3.6+ (e.g. XenServer 8's python3)
+                  instead of staging the bundled runtime
   --root DIR      install below DIR (an image or a test root); the launcher
                   names paths as the host will see them (default /)
   --archive FILE  the zipapp to install (default: ovs-rescue.pyz beside this
                   script, else dist/ovs-rescue.pyz)
+  --runtime DIR   the bundled runtimes, one folder per architecture (default:
+                  runtime/ beside this script, else dist/runtime); without
+                  one for the host, python3 on PATH is used
+  --arch ARCH     stage the runtime of ARCH (i686, x86_64; default: uname -m)
   --check-only    change nothing: say what an install would change
 
 exit codes:
@@ -29,29 +36,67 @@ die() { code=$1; shift; say "install.sh: error: $*" >&2; exit "$code"; }
 usage_error() { die 2 "$* (see install.sh --help)"; }
 
 # The same check runs here and in the launcher, before any Python runs as
-# root: the file, and every directory above it, is owned by root (or by
-# whoever runs it) and not writable by group or others. A sticky directory such as /tmp is fine:
-# others cannot replace root's entries in it. Symlinks are checked where they
-# sit and where they lead.
+# root: each file, and every directory above it, is owned by root (or by
+# whoever runs it) and not writable by group or others. A sticky directory
+# such as /tmp is fine: others cannot replace root's entries in it. Symlinks
+# are checked where they sit and where they lead. Fast on purpose (it runs
+# before every launch): shell built-ins walk the paths, one `stat` reads
+# them all; a fork resolves directory symlinks, `readlink` a file symlink,
+# `id` runs only when a path is not root's.
 SAFE_PATH=$(cat <<'EOF'
 unsafe_path() {
-  _p=$1 _me=$(id -u)
-  for _q in "$_p" "$(readlink -f -- "$_p" 2>/dev/null || printf %s "$_p")"; do
-    while :; do
-      _s=$(stat -c "%u %a" -- "$_q" 2>/dev/null) || {
-        printf "%s is missing\n" "$_q"; return 0; }
-      _uid=${_s% *}; _mode=${_s#* }
-      if [ "$_uid" != 0 ] && [ "$_uid" != "$_me" ]; then
-        printf "%s is owned by uid %s, not root\n" "$_q" "$_uid"; return 0
-      fi
-      if [ ! -L "$_q" ] && [ $((0$_mode & 022)) != 0 ] &&
-         { [ ! -d "$_q" ] || [ $((0$_mode & 01000)) = 0 ]; }; then
-        printf "%s is writable by group or others (mode %s)\n" "$_q" "$_mode"
-        return 0
-      fi
-      [ "$_q" = / ] && break
-      _q=$(dirname -- "$_q")
+  why='' _n=$# _me='' _nl='
+'
+  _seen=$_nl
+  for _f in "$@"; do
+    case $_f in /*) ;; *) why="$_f is not an absolute path"; return 0 ;; esac
+    _real=$_f _q=$_f
+    if [ -L "$_f" ]; then
+      _real=$(readlink -f -- "$_f") || { why="$_f is missing"; return 0; }
+    else
+      while _q=${_q%/*}; [ -n "$_q" ]; do
+        if [ -L "$_q" ]; then
+          _real=$(cd -P -- "${_f%/*}" && pwd -P) || {
+            why="${_f%/*} is missing"; return 0; }
+          _real=${_real%/}/${_f##*/}; break
+        fi
+      done
+    fi
+    for _q in "$_f" "$_real"; do
+      while :; do
+        case $_seen in
+          *"$_nl$_q$_nl"*) ;;
+          *) _seen=$_seen$_q$_nl; set -- "$@" "$_q" ;;
+        esac
+        [ "$_q" = / ] && break
+        _q=${_q%/*}; _q=${_q:-/}
+      done
     done
+  done
+  shift "$_n"
+  _out=$(stat -c '%u %f' -- "$@" 2>/dev/null) || {
+    for _q in "$@"; do
+      [ -e "$_q" ] || [ -L "$_q" ] || { why="$_q is missing"; return 0; }
+    done
+    why="cannot stat $*"; return 0
+  }
+  for _q in "$@"; do
+    _s=${_out%%"$_nl"*}; _out=${_out#*"$_nl"}
+    _uid=${_s% *} _mode=$((0x${_s#* }))
+    if [ "$_uid" != 0 ]; then
+      _me=${_me:-$(id -u)}
+      if [ "$_uid" != "$_me" ]; then
+        why="$_q is owned by uid $_uid, not root"; return 0
+      fi
+    fi
+    case $((_mode & 0170000)) in
+      $((0120000))) continue ;;                           # a symlink
+      $((0040000))) [ $((_mode & 01000)) = 0 ] || continue ;; # sticky dir
+    esac
+    if [ $((_mode & 022)) != 0 ]; then
+      why="$_q is writable by group or others (mode $(printf %o \
+$((_mode & 07777))))"; return 0
+    fi
   done
   return 1
 }
@@ -63,16 +108,21 @@ prefix=/boot/ovs-rescue
 python=
 root=/
 archive=
+runtime=
+arch=
 check_only=false
+why=
 while [ $# -gt 0 ]; do
   case $1 in
-    --prefix|--python|--root|--archive)
+    --prefix|--python|--root|--archive|--runtime|--arch)
       [ $# -ge 2 ] || usage_error "$1 needs a value"
       case $1 in
         --prefix) prefix=$2 ;;
         --python) python=$2 ;;
         --root) root=$2 ;;
         --archive) archive=$2 ;;
+        --runtime) runtime=$2 ;;
+        --arch) arch=$2 ;;
       esac
       shift 2 ;;
     --check-only) check_only=true; shift ;;
@@ -90,11 +140,20 @@ for option in "--prefix $prefix" "--python ${python:-/}"; do
     *) usage_error "${option%% *} ${option#* } is not an absolute path" ;;
   esac
 done
+machine=${arch:-$(uname -m 2>/dev/null)}
+machine=${machine:-unknown}
+case $machine in
+  i[3456]86) arch=i686 ;;
+  x86_64|amd64) arch=x86_64 ;;
+  *) [ -z "$arch" ] || usage_error "--arch $arch is not i686 or x86_64"
+     arch=$machine ;;
+esac
 [ -d "$root" ] || die 3 "root $root is not a directory; check --root"
 root=$(cd "$root" && pwd -P) || die 3 "cannot enter root $root"
 [ "$root" = / ] && root=
 
-here=$(dirname -- "$0")
+here=$(cd -P -- "$(dirname -- "$0")" && pwd -P) ||
+  die 3 "cannot find the folder of $0"
 if [ -z "$archive" ]; then
   for candidate in "$here/ovs-rescue.pyz" "$here/dist/ovs-rescue.pyz"; do
     if [ -f "$candidate" ]; then archive=$candidate; break; fi
@@ -104,60 +163,165 @@ if [ -z "$archive" ]; then
 fi
 [ -f "$archive" ] || die 3 "zipapp $archive is not a file; check --archive"
 
+# The interpreter: --python, else the bundled runtime of this architecture,
+# else python3 on PATH.
+runtime_src=
 if [ -z "$python" ]; then
-  python=$(command -v python3) || die 3 "no python3 on PATH; ovs-rescue" \
-    "needs Python 3.6 or newer: stage one and pass --python PATH"
+  if [ -n "$runtime" ]; then
+    [ -d "$runtime" ] || die 3 "runtime folder $runtime is not a directory;" \
+      "check --runtime"
+  else
+    for candidate in "$here/runtime" "$here/dist/runtime"; do
+      if [ -d "$candidate" ]; then runtime=$candidate; break; fi
+    done
+  fi
+  if [ -n "$runtime" ]; then
+    runtime=$(cd -P -- "$runtime" && pwd -P) || die 3 "cannot enter $runtime"
+    [ ! -d "$runtime/$arch" ] || runtime_src=$runtime/$arch
+  fi
+  if [ -n "$runtime_src" ]; then
+    [ -f "$runtime_src/python3" ] || die 3 "no python3 in $runtime_src;" \
+      "rebuild the runtime (python3 build_runtime.py)"
+    python=$prefix/runtime/python3
+  else
+    python=$(command -v python3) || die 3 "no runtime for $machine" \
+      "${runtime:+in $runtime }and no python3 on PATH; ovs-rescue needs" \
+      "Python 3.6 or newer: stage one and pass --python PATH"
+  fi
 fi
-[ -x "$python" ] || die 3 "--python $python is not an executable file;" \
-  "stage a Python 3.6 or newer and pass its path"
-if why=$(unsafe_path "$python"); then
+# The interpreter install.sh runs: the runtime's source copy until staged.
+run_python=$python
+[ -z "$runtime_src" ] || run_python=$runtime_src/python3
+[ -x "$run_python" ] || die 3 "${runtime_src:---python }$run_python is not" \
+  "an executable file; stage a Python 3.6 or newer and pass its path"
+
+runtime_files=
+if [ -n "$runtime_src" ]; then
+  for file in "$runtime_src"/* "$runtime_src"/.*; do
+    case ${file##*/} in .|..|'*'|'.*'|SHA256SUMS) continue ;; esac
+    if [ ! -f "$file" ] || [ -L "$file" ]; then
+      die 3 "$file is not a regular file; a runtime folder holds only files"
+    fi
+    case ${file##*/} in *[!A-Za-z0-9._+-]*|.*) die 3 "$file: a runtime" \
+      "file name holds only letters, digits and . _ + -" ;; esac
+    runtime_files="$runtime_files ${file##*/}"
+  done
+  set --
+  for name in $runtime_files; do set -- "$@" "$runtime_src/$name"; done
+  if unsafe_path "$@"; then
+    die 3 "refusing to run the runtime in $runtime_src as root: $why;" \
+      "keep it where only root can write"
+  fi
+elif unsafe_path "$python"; then
   die 3 "refusing to run --python $python as root: $why; stage it where" \
     "only root can write"
 fi
 # Python 2.4 must be able to run this line, to be told plainly it is too old.
-if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 6))' \
+if ! "$run_python" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 6))' \
     >/dev/null 2>&1; then
-  version=$("$python" -V 2>&1 | head -n 1)
-  die 3 "$python is ${version:-not a working Python}; ovs-rescue needs" \
+  version=$("$run_python" -V 2>&1 | head -n 1)
+  die 3 "$run_python is ${version:-not a working Python}; ovs-rescue needs" \
     "Python 3.6 or newer: stage one and pass --python PATH"
 fi
 
-# Hashed by the Python just checked: old dom0s may lack sha256sum.
-sha256() {
-  "$python" -I -c 'import hashlib, sys
+# sha256sum where there is one; old dom0s lack it: then the Python checked.
+if command -v sha256sum >/dev/null 2>&1; then
+  sha256() { _h=$(sha256sum < "$1") && printf '%s\n' "${_h%% *}"; }
+else
+  sha256() {
+    "$run_python" -I -c 'import hashlib, sys
 with open(sys.argv[1], "rb") as f: print(hashlib.sha256(f.read()).hexdigest())' "$1"
-}
+  }
+fi
 want=$(sha256 "$archive") || die 3 "cannot read $archive"
 target_dir=$root$prefix
 target=$target_dir/ovs-rescue.pyz
+runtime_link=$target_dir/runtime
 launcher_dir=$root/usr/local/sbin
 launcher=$launcher_dir/ovs-rescue
+
+# The runtime's manifest, `sha256  name` a file, as sha256sum -c reads it;
+# checked against the build's SHA256SUMS (runtime/ or runtime/ARCH/) if any.
+manifest=
+if [ -n "$runtime_src" ]; then
+  for name in $runtime_files; do
+    sum=$(sha256 "$runtime_src/$name") || die 3 "cannot read" \
+      "$runtime_src/$name"
+    manifest="$manifest$sum  $name
+"
+  done
+  for sums in "$runtime_src/SHA256SUMS" "$runtime/SHA256SUMS"; do
+    [ -f "$sums" ] || continue
+    sub=$arch/
+    [ "$sums" != "$runtime_src/SHA256SUMS" ] || sub=
+    listed=
+    while read -r sum name; do
+      name=${name#\*}
+      case $name in "$sub"*) name=${name#"$sub"} ;; *) continue ;; esac
+      case " $runtime_files " in *" $name "*) ;; *) die 3 "$sums lists" \
+        "$sub$name, which is not in $runtime_src; rebuild the runtime" ;;
+      esac
+      case $manifest in *"$sum  $name
+"*) ;; *) die 3 "$runtime_src/$name does not match its sha256 in $sums;" \
+        "the bundle is damaged: copy it again" ;; esac
+      listed="$listed $name"
+    done < "$sums"
+    for name in $runtime_files; do
+      case "$listed " in *" $name "*) ;; *) die 3 "$runtime_src/$name is" \
+        "not in $sums; rebuild the runtime" ;; esac
+    done
+  done
+fi
 
 launcher_text() {
   cat <<EOF
 #!/bin/sh
 # ovs-rescue launcher, written by install.sh: runs the staged zipapp with
-# the staged Python, in isolated mode, once no other user can change either.
+# the staged Python, isolated and without site, once no other user can
+# change either. The zipapp's package is imported straight from the archive
+# (the bytecode of this Python where the archive has it), as its
+# __main__.py would, whose own ownership check this one stands for.
 python=$python
 archive=$prefix/ovs-rescue.pyz
 $SAFE_PATH
 EOF
   cat <<'EOF'
-for file in "$python" "$archive"; do
-  if why=$(unsafe_path "$file"); then
-    echo "ovs-rescue: error: refusing to run $file: $why;" \
-      "fix it (chown root, chmod go-w) or run install.sh again" >&2
-    exit 3
-  fi
-done
-exec "$python" -I "$archive" "$@"
+if unsafe_path "$python" "$archive"; then
+  for file in "$python" "$archive"; do
+    if unsafe_path "$file"; then
+      echo "ovs-rescue: error: refusing to run $file: $why;" \
+        "fix it (chown root, chmod go-w) or run install.sh again" >&2
+      exit 3
+    fi
+  done
+fi
+exec "$python" -I -S -c 'import sys
+archive = sys.argv[1]
+sys.argv[:2] = [archive]
+sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
+                archive + "/site-packages"]
+from rescue.cli import main
+sys.exit(main())' "$archive" "$@"
 EOF
 }
 
-# What would change: "" for nothing, else a word per file.
+# What would change: "" for nothing, else a word per part.
 same_file() { [ -f "$2" ] && [ ! -L "$2" ] && cmp -s -- "$1" "$2"; }
+same_runtime() {
+  [ -L "$runtime_link" ] && [ -d "$runtime_link" ] || return 1
+  [ "$(cat -- "$runtime_link/SHA256SUMS" 2>/dev/null)
+" = "$manifest" ] || return 1
+  for name in $runtime_files; do
+    same_file "$runtime_src/$name" "$runtime_link/$name" || return 1
+  done
+  count=1                                  # and SHA256SUMS
+  for name in $runtime_files; do count=$((count + 1)); done
+  # shellcheck disable=SC2012  # names are plain characters (checked)
+  [ "$(ls -A -- "$runtime_link/" | wc -l)" -eq "$count" ]
+}
 changes=
 same_file "$archive" "$target" || changes="$changes zipapp"
+[ -z "$runtime_src" ] || same_runtime || changes="$changes runtime"
 if [ -f "$launcher" ] && [ ! -L "$launcher" ] &&
    [ "$(cat -- "$launcher")" = "$(launcher_text)" ]; then :; else
   changes="$changes launcher"
@@ -165,57 +329,113 @@ fi
 
 if $check_only; then
   if [ -z "$changes" ]; then
-    say "up to date: $target" "  sha256 $want" "up to date: $launcher"
+    say "up to date: $target" "  sha256 $want"
+    [ -z "$runtime_src" ] || say "up to date: $runtime_link ($arch)"
+    say "up to date: $launcher"
     exit 0
   fi
   for what in $changes; do
     case $what in
       zipapp) say "would install $target" "  sha256 $want" ;;
+      runtime) say "would install $runtime_link ($arch)" ;;
       launcher) say "would write $launcher" ;;
     esac
   done
   exit 1
 fi
 
+umask 022
 tmp_files=
 # shellcheck disable=SC2317  # called by the trap
-cleanup() { [ -z "$tmp_files" ] || eval "rm -f -- $tmp_files"; }
+cleanup() { [ -z "$tmp_files" ] || eval "rm -rf -- $tmp_files"; }
 trap cleanup EXIT
 trap 'exit 3' HUP INT TERM
 
-# A temp file beside dest, ready to be renamed over it: an interrupted
+# A temp name beside dest, ready to be renamed over it: an interrupted
 # install leaves the old version whole. Sets $tmp; leftovers of an earlier
 # interrupted install are swept.
 temp_beside() {
   dir=$(dirname -- "$1")
   mkdir -p -- "$dir" || die 3 "cannot create $dir"
-  if why=$(unsafe_path "$dir"); then
+  if unsafe_path "$dir"; then
     die 3 "refusing to install into $dir: $why; fix it or pass --prefix"
   fi
-  rm -f -- "$dir"/.ovs-rescue-install.*
+  rm -rf -- "$dir"/.ovs-rescue-install.*
   tmp=$dir/.ovs-rescue-install.$$
   tmp_files="$tmp_files '$tmp'"
 }
 
 # Rename the written temp file over dest, after it reached the disk.
 commit_file() {
-  if ! { chmod 0755 -- "$tmp" && sync && mv -f -- "$tmp" "$1"; }; then
+  if ! { chmod "${2:-0755}" -- "$tmp" && sync && mv -f -- "$tmp" "$1"; }; then
     die 3 "cannot move $tmp to $1; the old version is still in place"
   fi
   say "installed $1"
 }
 
+# Copy a file to $tmp and check the copy's sha256 against $1.
+copy_checked() {
+  cat -- "$1" > "$tmp" || die 3 "cannot write $tmp"
+  got=$(sha256 "$tmp")
+  [ "$got" = "$2" ] || die 3 "copy of $1 has sha256 $got, not $2; the disk" \
+    "may be full or failing: nothing was changed"
+}
+
 if [ "${changes#* zipapp}" != "$changes" ]; then
   temp_beside "$target"
-  cat -- "$archive" > "$tmp" || die 3 "cannot write $tmp"
-  got=$(sha256 "$tmp")
-  [ "$got" = "$want" ] || die 3 "copy of $archive has sha256 $got, not" \
-    "$want; the disk may be full or failing: nothing was changed"
+  copy_checked "$archive" "$want"
   commit_file "$target"
 else
   say "unchanged: $target"
 fi
 say "  sha256 $want"
+
+# The runtime is a folder runtime.<hash of its manifest>, checked, synced,
+# then made current by renaming a symlink `runtime` over the old one: an
+# install killed at any point leaves one whole runtime behind the link.
+if [ "${changes#* runtime}" != "$changes" ]; then
+  [ ! -d "$runtime_link" ] || [ -L "$runtime_link" ] || die 3 \
+    "$runtime_link is a folder install.sh did not make; move it away"
+  temp_beside "$runtime_link"
+  mkdir -- "$tmp" || die 3 "cannot create $tmp"
+  staged=$tmp
+  for name in $runtime_files; do
+    tmp=$staged/$name
+    sum=${manifest%%"  $name
+"*}
+    copy_checked "$runtime_src/$name" "${sum##*"
+"}"
+    mode=0644; [ ! -x "$runtime_src/$name" ] || mode=0755
+    chmod "$mode" -- "$tmp" || die 3 "cannot chmod $tmp"
+  done
+  if ! { printf %s "$manifest" > "$staged/SHA256SUMS" &&
+         chmod 0644 -- "$staged/SHA256SUMS" && chmod 0755 -- "$staged"; }; then
+    die 3 "cannot write $staged/SHA256SUMS"
+  fi
+  "$staged/python3" -c 'import sys; sys.exit(sys.version_info < (3, 6))' \
+    >/dev/null 2>&1 || die 3 "the staged copy $staged/python3 does not" \
+    "run; the disk may be full or failing: nothing was changed"
+  name=runtime.$(sha256 "$staged/SHA256SUMS" | cut -c1-16)
+  current=$(readlink -- "$runtime_link" 2>/dev/null) || current=
+  [ "$name" != "$current" ] || name=$name.$$      # the current one, damaged
+  rm -rf -- "${target_dir:?}/$name"
+  if ! { sync && mv -f -T -- "$staged" "$target_dir/$name"; }; then
+    die 3 "cannot move $staged to $target_dir/$name"
+  fi
+  tmp=$target_dir/.ovs-rescue-install.$$.link
+  tmp_files="$tmp_files '$tmp'"
+  if ! { ln -s -- "$name" "$tmp" && sync &&
+         mv -f -T -- "$tmp" "$runtime_link"; }; then
+    die 3 "cannot point $runtime_link at $name; the old runtime is still" \
+      "in place"
+  fi
+  for old in "$target_dir"/runtime.*; do
+    [ "$old" = "$target_dir/$name" ] || rm -rf -- "$old"
+  done
+  say "installed $runtime_link ($arch)"
+elif [ -n "$runtime_src" ]; then
+  say "unchanged: $runtime_link ($arch)"
+fi
 
 if [ "${changes#* launcher}" != "$changes" ]; then
   temp_beside "$launcher"
@@ -229,6 +449,8 @@ fi
 # The verdict of the installed copy, as the operator will see it.
 say ""
 say "\$ ovs-rescue check${root:+ --root $root}"
-"$python" -I "$target" check --root "${root:-/}"
+check_python=$python
+[ -z "$runtime_src" ] || check_python=$runtime_link/python3
+"$check_python" -I "$target" check --root "${root:-/}"
 say "[check exit $?]"
 exit 0

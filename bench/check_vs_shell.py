@@ -1,25 +1,43 @@
 #!/usr/bin/env python3
-"""Time `check` from the zipapp under Python 3.6 against the old shell check.
+"""Time `check` as the field runs it against the seed's shell check.
 
 Builds a host with about 1,500 installed packages (real RPMs, real rpm
-database), then in one run times both, alternating, and prints the ratio of
-medians, the number of rpm processes `check` starts, and the zipapp's size.
+database), installs ovs-rescue on it with install.sh from a release bundle
+(zipapp + runtime/), then in one run times, alternating:
+  - the seed's shell check: `readlink` and two `rpm -q`, in bash;
+  - the installed launcher running the bundled runtime;
+  - the zipapp run directly by Python 3.6 (dom0 of XenServer 8);
+  - the zipapp run directly by the bundled runtime;
+  - the bundled runtime starting and doing nothing (the floor);
+and prints medians, ratios to the shell check, the rpm processes and the
+launcher's helper processes each starts (strace), and the sizes.
+
+The runtime is build_runtime.py's (--runtime DIR, else dist/runtime) when
+one is built for this machine's arch, else a stand-in (bench/standin.py: a
+copy of Python 3.6's binary), and the output says which.
 Run from the repository root: python3 bench/check_vs_shell.py [--runs N]
 """
 import argparse
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+from bench.standin import standin_runtime  # noqa: E402
 from tests import hosts  # noqa: E402
 from tests.conftest import find_python36  # noqa: E402
 
 FILLER = 1500
+STAGED_PYTHON = "/boot/ovs-rescue/runtime/python3"
 
+# The field's check (see DOMAIN.md), with the running kernel and the OVS
+# build passed in as the tool gets them.
 SHELL_CHECK = r"""
 root=$1; ovs=$2
 running=$(echo "$3" | sed 's/xen$//')
@@ -51,24 +69,69 @@ def filler_rpms(workdir, count):
             if f.endswith(".rpm")]
 
 
-def timed(argv, env=None):
+def this_arch():
+    machine = platform.machine()
+    return "i686" if machine in ("i386", "i486", "i586", "i686") else machine
+
+
+def bundle_with_runtime(work, pyz, runtime, python36):
+    """A release bundle; (folder, which runtime it holds)."""
+    bundle = os.path.join(work, "bundle")
+    os.makedirs(bundle)
+    shutil.copy(os.path.join(REPO, "install.sh"), bundle)
+    shutil.copy(pyz, os.path.join(bundle, "ovs-rescue.pyz"))
+    if runtime and os.path.isdir(os.path.join(runtime, this_arch())):
+        shutil.copytree(runtime, os.path.join(bundle, "runtime"))
+        return bundle, "built, from %s" % runtime
+    standin_runtime(os.path.join(bundle, "runtime"), python36)
+    return bundle, "STAND-IN (none built): a copy of Python 3.6's binary"
+
+
+def local_launcher(root):
+    """The installed launcher, its paths pointed inside root."""
+    launcher = os.path.join(root, "usr", "local", "sbin", "ovs-rescue")
+    text = open(launcher).read().replace(
+        "\narchive=/boot/ovs-rescue/", "\narchive=%s/boot/ovs-rescue/" % root
+    ).replace("\npython=%s\n" % STAGED_PYTHON,
+              "\npython=%s%s\n" % (root, STAGED_PYTHON))
+    local = launcher + "-local"
+    with open(local, "w") as out:
+        out.write(text)
+    os.chmod(local, 0o755)
+    return local
+
+
+def timed(argv):
     start = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=env)
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
-def count_rpm_processes(argv, env):
-    done = subprocess.run(["strace", "-f", "-qq", "-e", "trace=execve"] + argv,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          universal_newlines=True, env=env)
-    return sum(1 for line in done.stderr.splitlines()
-               if "execve(" in line and "/rpm\"" in line and "= 0" in line)
+def started(argv):
+    """Basenames of the programs argv runs (strace execve), in order."""
+    done = subprocess.run(["strace", "-f", "-qq", "-o", "/dev/stderr", "-e",
+                           "trace=execve"] + argv, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    return [os.path.basename(line.split('"')[1])
+            for line in done.stderr.splitlines()
+            if "execve(" in line and "= 0" in line]
+
+
+def size_line(label, paths):
+    total = sum(os.path.getsize(p) for p in paths)
+    return "%-26s %9d bytes" % (label, total)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runtime", metavar="DIR",
+                        default=os.path.join(REPO, "dist", "runtime"),
+                        help="build_runtime.py's output (default: "
+                             "dist/runtime)")
+    parser.add_argument("--pyz", metavar="FILE",
+                        help="time this zipapp (default: build one from "
+                             "this tree)")
     args = parser.parse_args()
     python36 = find_python36()
     work = tempfile.mkdtemp(prefix="ovs-rescue-bench-")
@@ -79,24 +142,53 @@ def main():
     installed = subprocess.run(
         ["rpm", "--root", root, "--dbpath", hosts.DBPATH, "-qa"],
         stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
-    env = dict(os.environ)
-    tool = [python36, pyz, "check", "--root", root,
-            "--running-kernel", hosts.K835]
-    shell = ["sh", "-c", SHELL_CHECK, "sh", root, hosts.OVS_BUILD, hosts.K835]
-    timed(tool, env)                     # warm the page cache
-    assert subprocess.run(tool, env=env, stdout=subprocess.DEVNULL).returncode == 0
-    assert subprocess.run(shell, stdout=subprocess.DEVNULL).returncode == 0
-    tool_times, shell_times = [], []
+    pyz = args.pyz or pyz
+    bundle, which = bundle_with_runtime(work, pyz, args.runtime, python36)
+    subprocess.run(["sh", os.path.join(bundle, "install.sh"), "--root", root],
+                   check=True, stdout=subprocess.DEVNULL)
+    launcher = local_launcher(root)
+    runtime_python = root + STAGED_PYTHON
+    staged_pyz = os.path.join(root, "boot", "ovs-rescue", "ovs-rescue.pyz")
+    tail = ["check", "--root", root, "--running-kernel", hosts.K835]
+    commands = [
+        ("shell check (bash)",
+         ["bash", "-c", SHELL_CHECK, "sh", root, hosts.OVS_BUILD, hosts.K835]),
+        ("launcher + runtime", [launcher] + tail),
+        ("zipapp, python3.6", [python36, staged_pyz] + tail),
+        ("zipapp, runtime", [runtime_python, staged_pyz] + tail),
+        ("floor: runtime -c pass", [runtime_python, "-I", "-S", "-c", "pass"]),
+    ]
+    for _, argv in commands:
+        timed(argv)                          # warm the page cache
+        code = subprocess.run(argv, stdout=subprocess.DEVNULL).returncode
+        assert code == 0, (argv, code)    # safe host: every check says 0
+    times = {label: [] for label, _ in commands}
     for _ in range(args.runs):
-        tool_times.append(timed(tool, env))
-        shell_times.append(timed(shell))
-    t, s = statistics.median(tool_times), statistics.median(shell_times)
-    print("installed packages:      %d" % len(installed))
-    print("check (zipapp, py3.6):   %.1f ms median of %d" % (t * 1000, args.runs))
-    print("shell baseline:          %.1f ms median of %d" % (s * 1000, args.runs))
-    print("ratio tool/shell:        %.2f (target <= 2.0)" % (t / s))
-    print("rpm processes by check:  %d (target 1)" % count_rpm_processes(tool, env))
-    print("zipapp size:             %d bytes" % os.path.getsize(pyz))
+        for label, argv in commands:
+            times[label].append(timed(argv))
+    median = {label: statistics.median(t) * 1000 for label, t in times.items()}
+    shell = median["shell check (bash)"]
+    print("installed packages: %d; %d alternating runs each; medians"
+          % (len(installed), args.runs))
+    print("runtime: %s" % which)
+    print("zipapp: %s" % (args.pyz or "built from this tree"))
+    print("%-22s %9s %7s %5s" % ("", "ms", "x shell", "rpm"))
+    for label, argv in commands:
+        rpms = started(argv).count("rpm")
+        print("%-22s %9.1f %7.2f %5d" % (label, median[label],
+                                         median[label] / shell, rpms))
+    helpers = [p for p in started([launcher] + tail)[1:]
+               if p not in ("python3", "rpm", os.path.basename(python36))]
+    print("launcher's helper processes before Python: %d (%s)"
+          % (len(helpers), " ".join(helpers) or "none"))
+    print("launcher target: <= 1.5x the shell check")
+    runtime_dir = os.path.realpath(os.path.dirname(runtime_python))
+    files = sorted(os.listdir(runtime_dir))
+    print(size_line("zipapp", [staged_pyz]))
+    for name in files:
+        print(size_line("runtime " + name, [os.path.join(runtime_dir, name)]))
+    print(size_line("runtime, all files",
+                    [os.path.join(runtime_dir, n) for n in files]))
 
 
 if __name__ == "__main__":

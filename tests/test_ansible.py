@@ -6,12 +6,20 @@ import sys
 
 import pytest
 
+from bench.standin import standin_runtime
 from tests.conftest import REPO
 from tests.hosts import K835, K847, Kernel
 
 PLAYBOOK = os.path.join(REPO, "ansible", "fleet.yml")
 HOSTS = ["xs01", "xs02", "xs03", "xs04", "xs05"]
 BROKEN = "xs03"
+# How each host's interpreter is chosen: the arch Ansible would report on a
+# 32-bit dom0 (i386), i686 as uname -m says it, this machine's own fact
+# (x86_64), or a Python of the host's own (XenServer 8): no runtime then.
+HOST_VARS = {"xs01": "ovs_rescue_arch=i386", "xs02": "ovs_rescue_arch=i686",
+             "xs03": "", "xs04": "", "xs05": "ovs_rescue_python=%(python36)s"}
+STAGED = {"xs01": "i686", "xs02": "i686", "xs03": "x86_64", "xs04": "x86_64",
+          "xs05": None}
 
 
 @pytest.fixture
@@ -25,10 +33,12 @@ def fleet(make_host, tmp_path, zipapp, python36):
         else:
             root = make_host([Kernel(K835), Kernel(K847)], pending=K847,
                              name=name)
-        lines.append("%s ovs_rescue_root=%s" % (name, root))
+        lines.append("%s ovs_rescue_root=%s %s" % (
+            name, root, HOST_VARS[name] % {"python36": python36}))
+    runtime = standin_runtime(tmp_path / "runtime", python36)
     lines += ["", "[xenservers:vars]", "ansible_connection=local",
               "ansible_python_interpreter=%s" % sys.executable,
-              "ovs_rescue_python=%s" % python36,
+              "ovs_rescue_runtime=%s" % runtime,
               "ovs_rescue_pyz=%s" % zipapp,
               "ovs_rescue_running_kernel=%s" % K835]
     inventory = tmp_path / "inventory"
@@ -72,6 +82,27 @@ def test_play_fails_exactly_the_host_that_would_boot_without_ovs(
     assert len(fatal) == 1 and fatal[0].startswith("fatal: [%s]" % BROKEN)
     assert "UNSAFE to reboot: pending kernel %s" % K847 in fatal[0]
     assert all(s[1] >= 1 for s in stats.values())   # staged everywhere
+
+
+def roots_of(inventory):
+    return dict(re.findall(r"^(xs\d+) ovs_rescue_root=(\S+)",
+                           open(inventory).read(), re.M))
+
+
+def test_each_host_gets_the_runtime_of_its_arch_or_its_own_python(
+        fleet, tmp_path, python36):
+    play(fleet, tmp_path)
+    for name, root in roots_of(fleet).items():
+        runtime = os.path.join(root, "boot", "ovs-rescue", "runtime")
+        launcher = open(os.path.join(root, "usr", "local", "sbin",
+                                     "ovs-rescue")).read()
+        if STAGED[name] is None:
+            assert not os.path.lexists(runtime)
+            assert "\npython=%s\n" % python36 in launcher
+        else:
+            with open(os.path.join(runtime, "python311.zip")) as stdlib:
+                assert stdlib.read().split()[-1] == STAGED[name], name
+            assert "\npython=/boot/ovs-rescue/runtime/python3\n" in launcher
 
 
 def test_a_second_play_changes_nothing(fleet, tmp_path):

@@ -1,0 +1,25 @@
+"""A stand-in for build_runtime.py's output, for tests and the benchmark.
+
+runtime/<arch>/ holds python3 (a copy of Python 3.6's binary: a real ELF,
+which finds its standard library where pyenv built it), python3._pth and a
+stdlib zip whose text names the architecture, the names build_runtime.py
+writes. install.sh is generic over the files of an architecture's folder.
+"""
+import os
+import shutil
+
+ARCHES = ("i686", "x86_64")
+
+
+def standin_runtime(folder, python36, arches=ARCHES):
+    """folder/<arch>/ for each arch; returns folder."""
+    binary = os.path.realpath(python36)
+    for arch in arches:
+        here = os.path.join(str(folder), arch)
+        os.makedirs(here)
+        shutil.copy(binary, os.path.join(here, "python3"))
+        with open(os.path.join(here, "python3._pth"), "w") as pth:
+            pth.write("python311.zip\n")
+        with open(os.path.join(here, "python311.zip"), "w") as stdlib:
+            stdlib.write("stand-in stdlib for %s\n" % arch)
+    return str(folder)
