@@ -7,9 +7,10 @@ beside /boot that keep a next boot from coming up with OVS.
 import os
 import stat
 
-from rescue import bootloader, layouts
+from rescue import bootloader
 from rescue.bootdir import Unresolved, resolve_in_root
-from rescue.bootfacts import NextBoot, Markers
+from rescue.bootfacts import Markers
+from rescue.bootloader import BootLoaderFiles
 from rescue.errors import CannotInspect
 from rescue.files import read_untrusted
 
@@ -55,30 +56,23 @@ def choose_config(root, firmware=None, live=False):
     return None, None, None, note
 
 
-def read_next_boot(root, firmware=None, live=False):
-    """NextBoot: the config used, the entry that boots next, its layout."""
+def read_boot_loader(root, firmware=None, live=False):
+    """BootLoaderFiles: the config the firmware reads, and its grubenv."""
     path, full, kind, note = choose_config(root, firmware, live)
-    notes = (note,) if note else ()
     if path is None:
-        return NextBoot(None, None, None, None, layouts.XS56, notes + (
-            "no boot loader config (%s, %s, %s); assumed XenServer 5.6-6.2 "
-            "links" % (EXTLINUX, GRUB_BIOS, GRUB_UEFI),))
+        return BootLoaderFiles(None, None, None, None, note)
     text = _text(full, "boot loader config")
-    config = (bootloader.parse_extlinux(text) if kind == bootloader.EXTLINUX
-              else bootloader.parse_grub(text))
-    grubenv = None
-    if kind == bootloader.GRUB and config.override:
+    env_text = None
+    if kind == bootloader.GRUB:
         env_path = find_in_root(root, os.path.dirname(path) + "/grubenv")
         if env_path:
-            grubenv = bootloader.parse_grubenv(_text(env_path, "grubenv"))
-    entry, how = bootloader.next_entry(config, grubenv)
-    if entry is None:
-        return NextBoot(path, kind, None, how, layouts.XS56 if kind ==
-                        bootloader.EXTLINUX else layouts.XS8, notes)
-    layout = layouts.layout_for(kind, entry.kernel) or (
-        layouts.XS56 if kind == bootloader.EXTLINUX else layouts.XS8)
-    return NextBoot(path, kind, entry, how, layout, notes,
-                    (grubenv or {}).get("override_entry") or None)
+            env_text = _text(env_path, "grubenv")
+    return BootLoaderFiles(path, kind, text, env_text, note)
+
+
+def read_next_boot(root, firmware=None, live=False):
+    """NextBoot: the config used, the entry that boots next, its layout."""
+    return bootloader.next_boot_of(read_boot_loader(root, firmware, live))
 
 
 def _text(path, what):

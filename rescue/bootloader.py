@@ -7,7 +7,14 @@ default=` by index or title, `menuentry` blocks with `multiboot2` and two
 `module2` lines (kernel, then initrd); once XenServer's boot-config library
 has rewritten it, it loads grubenv and lets `override_entry` win.
 """
+from rescue import layouts
+from rescue.bootfacts import NextBoot
 from rescue.records import record
+
+# What was read of the boot loader: the config's path inside the root, its
+# kind, its text, the grubenv text beside it (None: none), and a note on
+# the choice between configs (None: none).
+BootLoaderFiles = record("BootLoaderFiles", "path kind text grubenv note")
 
 # title: the entry's title (grub) or its comment/label (extlinux)
 # key: the label (extlinux) or the index among menu entries (grub), as text
@@ -162,3 +169,24 @@ def next_entry(config, grubenv=None):
         if wanted in (entry.key, entry.title):
             return entry, how
     return None, "%s %s names no entry" % (how, wanted)
+
+
+def next_boot_of(files):
+    """NextBoot from the boot loader's files: entry, how chosen, layout."""
+    notes = (files.note,) if files.note else ()
+    if files.path is None:
+        return NextBoot(None, None, None, None, layouts.XS56, notes + (
+            "no boot loader config found; assumed XenServer 5.6-6.2's "
+            "boot links",))
+    config = (parse_extlinux(files.text) if files.kind == EXTLINUX
+              else parse_grub(files.text))
+    grubenv = parse_grubenv(files.grubenv) if files.grubenv else None
+    entry, how = next_entry(config, grubenv)
+    fallback = layouts.XS56 if files.kind == EXTLINUX else layouts.XS8
+    if entry is None:
+        return NextBoot(files.path, files.kind, None, how, fallback, notes)
+    layout = layouts.layout_for(files.kind, entry.kernel) or fallback
+    override = (grubenv or {}).get("override_entry") if config.override \
+        else None
+    return NextBoot(files.path, files.kind, entry, how, layout, notes,
+                    override or None)

@@ -1,11 +1,12 @@
 """Gather every fact about a host once: /boot, rpm, module files."""
 import os
 import stat
-from rescue.records import record
 
-from rescue import bootdir, journal, modinfo, naming, rpmdb
-from rescue.rpmvercmp import version_key
+from rescue import bootdir, bootfacts, journal, modinfo, naming, rpmdb
 from rescue.errors import CannotInspect, UsageError
+from rescue.layouts import XS56
+from rescue.records import record
+from rescue.rpmvercmp import version_key
 
 
 class ModuleFile(record("ModuleFile", "path vermagic problem")):
@@ -32,7 +33,9 @@ class ModulePackage(_ModulePackageFields):
 
 
 _HostFactsFields = record("HostFacts", (
-    "root dbpath boot running ovs_build modules journal"))
+    "root dbpath boot running ovs_build modules journal next_boot markers "
+    "link_owners modprobe"))
+NO_NEXT_BOOT = bootfacts.NextBoot(None, None, None, None, XS56, ())
 
 
 class HostFacts(_HostFactsFields):
@@ -43,7 +46,19 @@ class HostFacts(_HostFactsFields):
     # ovs_build: str
     # modules: Dict[str, Tuple[ModulePackage, ...]]   # by kernel release
     # journal: the recorded changes, oldest first (journal.Change)
+    # next_boot: bootfacts.NextBoot   # the boot loader's next entry, layout
+    # markers: bootfacts.Markers      # dracut, reboot and network markers
+    # link_owners: Dict[str, str]     # boot link name -> package owning it
+    # modprobe: Dict[str, ModuleFile] # release -> the module modules.dep
+    #   names, where that is not the packaged one
     __slots__ = ()
+
+    def __new__(cls, root, dbpath, boot, running, ovs_build, modules,
+                journal, next_boot=NO_NEXT_BOOT, markers=bootfacts.NO_MARKERS,
+                link_owners=None, modprobe=None):
+        return super().__new__(cls, root, dbpath, boot, running, ovs_build,
+                               modules, journal, next_boot, markers,
+                               link_owners or {}, modprobe or {})
 
 
 def default_running(root):
@@ -66,39 +81,78 @@ def check_release_option(release, option):
 
 
 def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
-           package_list=None, timeout=rpmdb.DEFAULT_TIMEOUT):
+           package_list=None, timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None):
     """Read the host below root; the only reads the decisions rest on.
 
     With package_list, a saved `rpm -qa --qf` listing stands in for rpm.
     """
+    from rescue import bootconfig
     check_root(root)
-    boot = bootdir.scan_boot(root)
+    next_boot = bootconfig.read_next_boot(root, firmware,
+                                          os.path.realpath(root) == "/")
+    boot = scan_next_boot(root, next_boot)
     packages = read_packages(root, dbpath, boot, running, package_list,
                              timeout)
     changes = journal.read_journal(bootdir.boot_dir(root))
+    modprobe = {}
+    for release in releases_of(boot, running):
+        path = bootconfig.modprobe_path(root, release)
+        if path is not None:
+            modprobe[release] = path
     return assemble(root, dbpath, boot, running, packages, changes,
-                    lambda path: check_module_file(root, path))
+                    lambda path: check_module_file(root, path), next_boot,
+                    bootconfig.read_markers(root), modprobe)
+
+
+def scan_next_boot(root, next_boot):
+    """/boot with the links the next entry names, a named file as such."""
+    boot = bootdir.scan_boot(root, next_boot.link_names)
+    title = next_boot.entry.title if next_boot.entry else None
+    return boot._replace(links={
+        name: bootfacts.direct_file_link(link, title)
+        for name, link in boot.links.items()})
 
 
 def assemble(root, dbpath, boot, running, packages, changes,
-             module_file_of):
+             module_file_of, next_boot=NO_NEXT_BOOT,
+             markers=bootfacts.NO_MARKERS, modprobe=None):
     """HostFacts from what was read, on a host or from a snapshot.
 
-    module_file_of(path) -> ModuleFile says what the module file is.
+    module_file_of(path) -> ModuleFile says what the module file is;
+    modprobe: release -> the module path modules.dep names, if any.
     """
     ovs = packages[naming.OVS_PACKAGE]
-    modules = {}
+    modules, loaded = {}, {}
     for release in sorted(releases_of(boot, running)):
-        found = packages.get(naming.module_package_name(release) or "", ())
         modules[release] = tuple(
             ModulePackage(p.name, p.version, p.release,
-                          module_file_of(rpmdb.module_file(p)))
-            for p in found)
+                          module_file_of(rpmdb.module_file(p, release)))
+            for p in module_packages(packages, release))
+        path = (modprobe or {}).get(release)
+        if path and path not in {p.module.path for p in modules[release]}:
+            loaded[release] = module_file_of(path)
+    owners = {name: package.name
+              for name in boot.links
+              for versions in packages.values() for package in versions
+              if "/boot/" + name in package.files}
     # Two openvswitch packages at once is odd; the newer one runs.
     newest = max(ovs, key=lambda p: (version_key(p.version),
                                      version_key(p.release)))
     return HostFacts(root, dbpath, boot, running, newest.version, modules,
-                     changes)
+                     changes, next_boot, markers, owners, loaded)
+
+
+def module_packages(packages, release):
+    """The installed packages that carry OVS's module for a kernel: its
+    openvswitch-modules-xen package, or any that owns the module file under
+    /lib/modules/<release>/ (the kernel itself, kernel-alt, an out-of-tree
+    build)."""
+    named = packages.get(naming.module_package_name(release) or "", ())
+    owners = tuple(p for name in sorted(packages)
+                   if name != naming.OVS_PACKAGE
+                   for p in packages[name]
+                   if p not in named and rpmdb.owns_module_of(p, release))
+    return tuple(named) + owners
 
 
 def releases_of(boot, running):
@@ -138,7 +192,7 @@ def refresh_boot(facts):
     so a run that has waited for the lock asks rpm nothing twice.
     """
     return facts._replace(
-        boot=bootdir.scan_boot(facts.root),
+        boot=scan_next_boot(facts.root, facts.next_boot),
         journal=journal.read_journal(bootdir.boot_dir(facts.root)))
 
 

@@ -15,7 +15,7 @@ def load_facts(args):
         from rescue.snapshot import replay_facts
         return replay_facts(args.snapshot, args.running_kernel)
     return gather(args.root, args.dbpath, running_kernel(args),
-                  args.packages, args.timeout)
+                  args.packages, args.timeout, args.firmware)
 
 
 def load_report(args):

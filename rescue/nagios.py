@@ -19,7 +19,8 @@ def plugin_line(code, summary, perfdata=""):
 def perfdata(report):
     """Counts a graph can follow: kernels, safe kernels, problems."""
     return "kernels=%d;;;0 safe_kernels=%d;;;0 problems=%d;;;0" % (
-        len(report.kernels), len(report.eligible), len(report.problems))
+        len([k for k in report.kernels if not k.kdump]),
+        len(report.eligible), len(report.problems))
 
 
 def nagios_result(report):

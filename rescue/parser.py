@@ -64,6 +64,11 @@ def _common_options(parser, suppress):
                             "the installed openvswitch's")
     group.add_argument("--json", action="store_true", default=default(False),
                        help="JSON on stdout (schema_version 1)")
+    group.add_argument("--firmware", choices=("bios", "uefi"),
+                       default=default(None),
+                       help="which boot loader config the firmware reads, "
+                            "when a --root has both (default: the live "
+                            "host's, else UEFI's, as XenServer's tools)")
     group.add_argument("-t", "--timeout", metavar="SECONDS", type=seconds,
                        default=default(DEFAULT_TIMEOUT),
                        help="give up on rpm after this long (default %g)"

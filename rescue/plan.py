@@ -32,6 +32,23 @@ class NoTarget(Refused):
         self.details = tuple(details)
 
 
+class NotOurs(NoTarget):
+    """The boot links belong to a package: say what to run, move nothing."""
+
+
+def refuse_unless_ours(report, verb):
+    """Where the kernel package owns the links (7.1 on), rollback and undo
+    change nothing: exit 1 with the commands that fix what check found."""
+    if report.links_ours:
+        return
+    layout = report.next_boot.layout
+    commands = report.commands or ("(check found nothing to fix)",)
+    raise NotOurs("on %s the boot links are the kernel package's, so %s "
+                  "moves nothing; run these instead:" % (layout.releases,
+                                                         verb),
+                  list(commands))
+
+
 def is_noop(plan):
     """True when the plan neither moves a link nor closes a record."""
     return not (plan.links or plan.finishes or plan.undoes or plan.abandons)
@@ -76,6 +93,8 @@ def _moves(links, targets):
 def choose_rollback(facts, report, to=None):
     """The plan for `rollback [--to REL]` (rules 0 to 5 of the README)."""
     links = facts.boot.links
+    if not (report.ok and to in (None, report.pending)):
+        refuse_unless_ours(report, "rollback")
     change = interrupted(facts.journal or ())
     if (change is not None and to is None
             and finish_lands_safe(change, links, report)):
@@ -127,8 +146,10 @@ def _target(report, to):
                    % report.ovs_build, details)
 
 
-def choose_undo(facts):
+def choose_undo(facts, report=None):
     """The plan for `undo`: put back the links the last change replaced."""
+    if report is not None:
+        refuse_unless_ours(report, "undo")
     changes = facts.journal or ()
     if not changes:
         raise Refused("nothing to undo: no change on record in "

@@ -12,7 +12,8 @@ from rescue.run import DEFAULT_TIMEOUT
 # option -> attribute, for the common options that take a value
 _VALUES = {"--root": "root", "--dbpath": "dbpath", "--packages": "packages",
            "--snapshot": "snapshot", "--running-kernel": "running_kernel",
-           "--timeout": "timeout", "-t": "timeout"}
+           "--timeout": "timeout", "-t": "timeout",
+           "--firmware": "firmware"}
 _FLAGS = {"--any-build": "any_build", "--json": "json"}
 _COMMAND_FLAGS = {"check": {"--nagios": "nagios"}, "status": {}}
 
@@ -32,7 +33,7 @@ def parse_quickly(argv):
     values = {"version": None, "root": "/", "dbpath": DEFAULT_DBPATH,
               "packages": None, "snapshot": None, "running_kernel": None,
               "any_build": False, "json": False, "timeout": DEFAULT_TIMEOUT,
-              "command": None}
+              "firmware": None, "command": None}
     words = list(argv)
     while words:
         word = words.pop(0)
@@ -61,6 +62,8 @@ def parse_quickly(argv):
     if timeout is None:
         return None
     values["timeout"] = timeout
+    if values["firmware"] not in (None, "bios", "uefi"):
+        return None
     if values["command"] == "check":
         from rescue.commands import check as module
     else:

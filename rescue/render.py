@@ -17,8 +17,28 @@ def report_document(report):
         "running": report.running,
         "pending": report.pending,
         "any_build": report.any_build,
-        "kernels": [_kernel_document(k) for k in report.kernels],
+        "kernels": [_kernel_document(k) for k in report.kernels
+                    if not k.kdump],
+        "kdump_kernels": [{"release": k.release, "image": k.image,
+                           "initrd": k.initrd}
+                          for k in report.kernels if k.kdump],
         "problems": list(report.problems),
+        "layout": layout_document(report.next_boot, report.links_ours),
+        "notes": list(report.notes),
+        "commands": list(report.commands),
+    }
+
+
+def layout_document(next_boot, links_ours):
+    entry = next_boot.entry
+    return {
+        "name": next_boot.layout.name,
+        "releases": next_boot.layout.releases,
+        "loader": next_boot.loader,
+        "config": next_boot.config_path,
+        "entry": entry.title if entry else None,
+        "chosen_by": next_boot.how,
+        "links_ours": links_ours,
     }
 
 
@@ -57,9 +77,28 @@ def unsafe_reason(report):
 def host_lines(report):
     lines = field("OVS", "build %s (package openvswitch)" % report.ovs_build,
                   indent=0)
+    lines += field("boot", boot_line(report.next_boot), indent=0)
     lines += field("running", report.running or "unknown", indent=0)
     lines += field("pending", report.pending or "none", indent=0)
     return lines
+
+
+def boot_line(next_boot):
+    """Which layout, read from which file and entry."""
+    layout = next_boot.layout
+    head = "%s (%s)" % (layout.releases, layout.name)
+    if next_boot.config_path is None:
+        return head + ", assumed: no boot loader config"
+    entry = next_boot.entry
+    which = ("entry %r" % entry.title) if entry else "no entry"
+    return "%s: %s, %s" % (head, next_boot.config_path, which)
+
+
+def note_lines(report):
+    if not report.notes:
+        return []
+    return ["", "Notes:"] + [line for note in report.notes
+                             for line in wrap("- " + note, indent=2)]
 
 
 def problem_lines(report):
@@ -75,9 +114,13 @@ def fix_lines(report):
     """What would make the host safe: install a package, or roll back."""
     lines = []
     for kernel in report.kernels:
-        if (kernel.pending or kernel.running) and kernel.fix:
+        if ((kernel.pending or kernel.running) and kernel.fix
+                and not report.commands):
             lines += wrap("- install %s" % kernel.fix, indent=2)
-    if not report.ok and any(k.eligible for k in report.kernels):
+    for command in report.commands:
+        lines += wrap("- run: %s" % command, indent=2)
+    if (not report.ok and report.links_ours
+            and any(k.eligible for k in report.kernels)):
         lines += wrap("- or point the boot pair at a safe kernel: "
                       "ovs-rescue rollback --dry-run, then rollback", indent=2)
     return ["", "Fix:"] + lines if lines else []
@@ -85,7 +128,8 @@ def fix_lines(report):
 
 def kernel_lines(kernel):
     marks = ("R" if kernel.running else " ") + ("P" if kernel.pending else " ")
-    state = "safe" if kernel.eligible else "NOT SAFE"
+    state = ("crash kernel" if kernel.kdump else "safe" if kernel.eligible
+             else "NOT SAFE")
     head = "%s %s" % (marks, kernel.release)
     lines = [head + " " * max(1, 79 - len(head) - len(state)) + state]
     lines += field("image", kernel.image or "(none)", indent=5, label_width=7)
@@ -110,7 +154,8 @@ def _short_module_path(kernel):
 
 def check_text(report, colour=False):
     lines = [paint(verdict(report), report.ok, colour)] + host_lines(report)
-    return "\n".join(lines + problem_lines(report) + fix_lines(report))
+    return "\n".join(lines + problem_lines(report) + fix_lines(report)
+                     + note_lines(report))
 
 
 def status_text(report, colour=False):
@@ -120,4 +165,5 @@ def status_text(report, colour=False):
         lines.append("  (no kernel images in /boot)")
     for kernel in report.kernels:
         lines += kernel_lines(kernel)
-    return "\n".join(lines + problem_lines(report) + fix_lines(report))
+    return "\n".join(lines + problem_lines(report) + fix_lines(report)
+                     + note_lines(report))

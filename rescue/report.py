@@ -1,35 +1,15 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
-from rescue.records import record
-
-from rescue import bootfacts, naming
+from rescue import bootfacts
 from rescue.changes import journal_problems
+from rescue.eligibility import kernel_report
+from rescue.remedies import fix_commands
+from rescue.records import record
 from rescue.rpmvercmp import release_key
-
-
-_KernelReportFields = record("KernelReport", (
-    "release eligible running pending image initrd "
-    "module_package module_file problems fix "
-    "other_build"))
-
-
-class KernelReport(_KernelReportFields):
-    # release: str
-    # eligible: bool
-    # running: bool
-    # pending: bool
-    # image: Optional[str]            # /boot/vmlinuz-<release>, if a regular file
-    # initrd: Optional[str]
-    # module_package: Optional[str]   # the package that makes it eligible, N-V-R
-    # module_file: Optional[str]
-    # problems: Tuple[str, ...]
-    # fix: Optional[str]              # what to install to make it eligible
-    # other_build: bool               # eligible with another OVS build's module
-    __slots__ = ()
 
 
 _ReportFields = record("Report", (
     "ok ovs_build running pending kernels problems "
-    "any_build"))
+    "any_build next_boot notes commands links_ours"))
 
 
 class Report(_ReportFields):
@@ -40,6 +20,10 @@ class Report(_ReportFields):
     # kernels: Tuple[KernelReport, ...]   # newest first
     # problems: Tuple[str, ...]
     # any_build: bool
+    # next_boot: bootfacts.NextBoot     # config, entry and layout read
+    # notes: Tuple[str, ...]            # worth saying, not problems
+    # commands: Tuple[str, ...]         # exact commands that fix problems
+    # links_ours: bool                  # rollback may move the boot links
     __slots__ = ()
 
     def kernel(self, release):
@@ -60,19 +44,55 @@ def inspect_host(facts, any_build=False):
     releases = set(facts.boot.images) | set(facts.modules)
     releases.update(r for r in (image_rel, facts.running) if r)
     kernels = tuple(
-        _kernel_report(facts, release, release == facts.running,
+        kernel_report(facts, release, release == facts.running,
                        release == pending, any_build)
         for release in sorted(releases, key=release_key, reverse=True))
+    ours = facts.next_boot.layout.links_ours and not any(
+        name in facts.link_owners for name in facts.boot.links)
     report = Report(False, facts.ovs_build, facts.running, pending, kernels,
-                    (), any_build)
-    problems = host_problems(facts, report, initrd_rel)
-    ok = (pending is not None and initrd_rel == pending
+                    (), any_build, facts.next_boot, boot_notes(facts), (),
+                    ours)
+    entry = entry_problems(facts.next_boot)
+    problems = entry + host_problems(facts, report, initrd_rel)
+    ok = (pending is not None and initrd_rel == pending and not entry
           and report.kernel(pending).eligible
           and (facts.running is None or report.kernel(facts.running).eligible))
-    return report._replace(ok=ok, problems=problems)
+    report = report._replace(ok=ok, problems=problems)
+    return report._replace(commands=fix_commands(facts, report))
+
+
+def entry_problems(next_boot):
+    """What is wrong with the entry the boot loader picks next."""
+    if next_boot.config_path is None:
+        return ()
+    if next_boot.entry is None:
+        return ("%s: %s; the boot loader will fall back to its own choice"
+                % (next_boot.config_path, next_boot.how),)
+    words = ("%s %s" % (next_boot.entry.title, next_boot.entry.key)).lower()
+    if "upgrade" in words:
+        return ("the next boot runs the %r entry of %s (an upgrade), not "
+                "the host" % (next_boot.entry.title,
+                              next_boot.config_path),)
+    return ()
+
+
+def boot_notes(facts):
+    """Facts worth a line that do not make a reboot unsafe."""
+    notes = list(facts.next_boot.notes)
+    if facts.next_boot.override_entry:
+        notes.append("grubenv's override_entry=%s picks the next boot (once)"
+                     % facts.next_boot.override_entry)
+    if facts.markers.reboot_required:
+        notes.append("a kernel update waits for a reboot (%s)"
+                     % ", ".join(facts.markers.reboot_required))
+    if facts.markers.network_backend == "bridge":
+        notes.append("network.conf says bridge: OVS is not in use, so check "
+                     "asks only whether the host boots")
+    return tuple(notes)
 
 
 def host_problems(facts, report, initrd_rel):
+    """The host's problems: links, running kernel, journal, options."""
     problems = list(bootfacts.link_problems(facts.boot.links))
     pending = report.pending
     if pending and initrd_rel and initrd_rel != pending:
@@ -94,54 +114,3 @@ def host_problems(facts, report, initrd_rel):
                         "userspace %s and the datapath may differ"
                         % facts.ovs_build)
     return tuple(problems)
-
-
-def _kernel_report(facts, release, running, pending, any_build):
-    problems = []
-    image = "/boot/" + naming.image_name(release)
-    initrd = "/boot/" + naming.initrd_name(release)
-    if release not in facts.boot.images:
-        problems.append("no kernel image %s" % image)
-        image = None
-    if release not in facts.boot.initrds:
-        problems.append("no initrd %s" % initrd)
-        initrd = None
-    package_name = naming.module_package_name(release)
-    packages = facts.modules.get(release, ())
-    same_build = [p for p in packages if p.version == facts.ovs_build]
-    usable = [p for p in same_build if _module_ok(p, release)]
-    other = [p for p in packages if p.version != facts.ovs_build
-             and _module_ok(p, release)]
-    chosen = (usable or (other if any_build else []) or same_build or [None])[0]
-    fix = None
-    if package_name is None:
-        problems.append("not a xen kernel: no OVS module package exists")
-    elif not same_build and not (any_build and other):
-        builds = sorted({p.version for p in packages})
-        if builds:
-            problems.append("module RPM is for OVS build %s, not %s"
-                            % (", ".join(builds), facts.ovs_build))
-        else:
-            problems.append("no module RPM %s" % package_name)
-        fix = "%s version %s" % (package_name, facts.ovs_build)
-    if chosen is not None and not _module_ok(chosen, release):
-        problems.append(_module_problem(chosen, release))
-        fix = "%s version %s (reinstall)" % (package_name, facts.ovs_build)
-    eligible = not problems
-    return KernelReport(
-        release, eligible, running, pending, image, initrd,
-        chosen.nvr if chosen else None,
-        chosen.module.path if chosen else None,
-        tuple(problems), fix,
-        bool(other) and not usable and image is not None and initrd is not None)
-
-
-def _module_ok(package, release):
-    return package.module.problem is None and package.module.vermagic == release
-
-
-def _module_problem(package, release):
-    if package.module.problem:
-        return package.module.problem
-    return ("module file %s is built for kernel %s"
-            % (package.module.path.rsplit("/", 1)[-1], package.module.vermagic))

@@ -110,18 +110,36 @@ def package_listing(packages):
     return "".join(line + "\n" for line in lines)
 
 
-def module_file(package):
-    """The OVS datapath module a module package owns, or None."""
+MODULE_NAMES = ("openvswitch.ko", "openvswitch_mod.ko")
+# Packages that may carry the datapath module of a kernel, whatever the
+# kernel's release: the kernel itself (7.0 on), XCP-ng's kernel-alt, and
+# an out-of-tree build (6.5, 7.0).
+KERNEL_PACKAGES = ("kernel", "kernel-alt", "openvswitch-modules")
+
+
+def module_file(package, release=None):
+    """The OVS datapath module a package owns (for release, if given)."""
     modules = [f for f in package.files if f.endswith(".ko")]
-    for wanted in ("openvswitch.ko", "openvswitch_mod.ko"):
+    if release is not None:
+        inside = [f for f in modules
+                  if f.startswith("/lib/modules/%s/" % release)]
+        modules = inside or modules
+    for wanted in MODULE_NAMES:
         for path in modules:
             if path.endswith("/" + wanted):
                 return path
     return modules[0] if modules else None
 
 
+def owns_module_of(package, release):
+    """True when the package owns OVS's module under /lib/modules/release."""
+    prefix = "/lib/modules/%s/" % release
+    return any(f.startswith(prefix) and f.rsplit("/", 1)[-1] in MODULE_NAMES
+               for f in package.files)
+
+
 def wanted_names(releases):
     """openvswitch plus the module package of every release, sorted."""
     names = {naming.module_package_name(r) for r in releases}
     names.discard(None)
-    return [naming.OVS_PACKAGE] + sorted(names)
+    return [naming.OVS_PACKAGE] + sorted(names | set(KERNEL_PACKAGES))

@@ -10,7 +10,8 @@ the host would get, without the host, and nothing is written anywhere.
 import os
 import stat
 
-from rescue import __version__, bootdir, facts, journal, naming, rpmdb
+from rescue import (__version__, bootdir, bootfacts, bootloader, facts,
+                    journal, naming, rpmdb)
 from rescue.errors import CannotInspect, UsageError
 from rescue.files import read_untrusted
 
@@ -55,16 +56,23 @@ def journal_document(boot):
     return journal.journal_text(changes) if changes else None
 
 
-def take_snapshot(root, dbpath, running, package_list=None, timeout=None):
+def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
+                  firmware=None):
     """The snapshot document of the host below root."""
+    from rescue import bootconfig
     facts.check_root(root)
-    boot = bootdir.scan_boot(root)
+    loader = bootconfig.read_boot_loader(root, firmware,
+                                         os.path.realpath(root) == "/")
+    boot = facts.scan_next_boot(root, bootloader.next_boot_of(loader))
     packages = facts.read_packages(root, dbpath, boot, running, package_list,
                                    timeout or rpmdb.DEFAULT_TIMEOUT)
     listed = [p for name in sorted(packages) for p in packages[name]]
+    releases = sorted(facts.releases_of(boot, running))
+    modprobe = {r: bootconfig.modprobe_path(root, r) for r in releases}
+    modprobe = {r: path for r, path in modprobe.items() if path}
+    paths = {rpmdb.module_file(p, r) for p in listed for r in releases}
     modules = {}
-    for package in listed:
-        path = rpmdb.module_file(package)
+    for path in sorted((paths | set(modprobe.values())) - {None}):
         if path is not None:
             found = facts.check_module_file(root, path)
             modules[path] = {
@@ -82,7 +90,16 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None):
         "journal": journal_document(bootdir.boot_dir(root)),
         "packages": rpmdb.package_listing(listed),
         "module_files": modules,
+        "boot_loader": dict(zip(bootloader.BootLoaderFiles._fields, loader)),
+        "markers": _markers_document(bootconfig.read_markers(root)),
+        "modprobe": modprobe,
     }
+
+
+def _markers_document(markers):
+    return {"regenerate": sorted(markers.regenerate),
+            "reboot_required": list(markers.reboot_required),
+            "network_backend": markers.network_backend}
 
 
 def load_snapshot(path):
@@ -133,7 +150,8 @@ def replay_facts(path, running=None):
 def facts_of(document, running, source):
     """HostFacts from a snapshot document: the pure half of a replay."""
     entries = _boot_entries(document["boot"])
-    boot = _boot_facts(entries)
+    next_boot = bootloader.next_boot_of(_loader_files(document))
+    boot = _boot_facts(entries, next_boot)
     text = document.get("journal")
     try:
         changes = journal.parse_journal(text) if text else ()
@@ -150,8 +168,39 @@ def facts_of(document, running, source):
     modules = document["module_files"]
     if not isinstance(modules, dict):
         raise TypeError("module_files is not an object")
+    modprobe = document.get("modprobe") or {}
+    if not isinstance(modprobe, dict) or not all(
+            isinstance(p, str) for p in modprobe.values()):
+        raise TypeError("modprobe is not an object of paths")
     return facts.assemble(None, None, boot, running, packages, changes,
-                          lambda path: _module_file(modules, path))
+                          lambda path: _module_file(modules, path), next_boot,
+                          _markers(document.get("markers")), modprobe)
+
+
+def _loader_files(document):
+    """The BootLoaderFiles a snapshot saved (none: an older snapshot)."""
+    saved = document.get("boot_loader") or {}
+    if not isinstance(saved, dict):
+        raise TypeError("boot_loader is not an object")
+    values = [saved.get(name) for name in bootloader.BootLoaderFiles._fields]
+    if not all(v is None or isinstance(v, str) for v in values):
+        raise TypeError("boot_loader holds something not text")
+    if values[1] not in (None, bootloader.EXTLINUX, bootloader.GRUB) or (
+            values[0] is not None and values[2] is None):
+        raise ValueError("boot_loader is not one the tool saves")
+    return bootloader.BootLoaderFiles(*values)
+
+
+def _markers(saved):
+    if saved is None:
+        return bootfacts.NO_MARKERS
+    regenerate, pending = saved["regenerate"], saved["reboot_required"]
+    backend = saved.get("network_backend")
+    if not (isinstance(regenerate, list) and isinstance(pending, list)
+            and all(isinstance(x, str) for x in regenerate + pending)
+            and (backend is None or isinstance(backend, str))):
+        raise TypeError("markers hold something not text")
+    return bootfacts.Markers(frozenset(regenerate), tuple(pending), backend)
 
 
 def _boot_entries(entries):
@@ -174,7 +223,7 @@ class _Stat(tuple):
     st_mode = property(lambda self: self[0])
 
 
-def _boot_facts(entries):
+def _boot_facts(entries, next_boot):
     """BootFacts of a snapshot's /boot, resolved as scan_boot resolves."""
     def entry(path):
         parent, name = os.path.split(path)
@@ -193,7 +242,7 @@ def _boot_facts(entries):
                                     in entries.items() if e[0] == "file")
                         if r)
     links = {}
-    for name in naming.BOOT_LINKS:
+    for name in next_boot.link_names:
         kind, target = entries.get(name, (None, None))
         if kind is None:
             links[name] = bootdir.BootLink(name, False, None, None, None,
@@ -209,7 +258,10 @@ def _boot_facts(entries):
                 parts, mode = None, str(why)
             links[name] = bootdir.describe_link(name, target, ["boot"],
                                                 parts, mode)
-    return bootdir.BootFacts(images, initrds, links)
+    title = next_boot.entry.title if next_boot.entry else None
+    return bootdir.BootFacts(images, initrds, {
+        name: bootfacts.direct_file_link(link, title)
+        for name, link in links.items()})
 
 
 def _module_file(modules, path):

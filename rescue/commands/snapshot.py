@@ -13,6 +13,6 @@ def run(args, out):
     from rescue.render import to_json
     from rescue.snapshot import take_snapshot
     document = take_snapshot(args.root, args.dbpath, running_kernel(args),
-                             args.packages)
+                             args.packages, args.timeout, args.firmware)
     print(to_json(document), file=out)
     return 0
