@@ -77,6 +77,9 @@ def unsafe_reason(report):
 def host_lines(report):
     lines = field("OVS", "build %s (package openvswitch)" % report.ovs_build,
                   indent=0)
+    layout = report.next_boot.layout
+    lines += field("layout", "%s (%s)" % (layout.releases, layout.name),
+                   indent=0)
     lines += field("boot", boot_line(report.next_boot), indent=0)
     lines += field("running", report.running or "unknown", indent=0)
     lines += field("pending", report.pending or "none", indent=0)
@@ -85,13 +88,11 @@ def host_lines(report):
 
 def boot_line(next_boot):
     """Which layout, read from which file and entry."""
-    layout = next_boot.layout
-    head = "%s (%s)" % (layout.releases, layout.name)
     if next_boot.config_path is None:
-        return head + ", assumed: no boot loader config"
+        return "no boot loader config: assumed"
     entry = next_boot.entry
     which = ("entry %r" % entry.title) if entry else "no entry"
-    return "%s: %s, %s" % (head, next_boot.config_path, which)
+    return "%s, %s" % (next_boot.config_path, which)
 
 
 def note_lines(report):

@@ -27,6 +27,9 @@ class Rpm(NamedTuple):
     version: str
     release: str = "1"
     files: Tuple[Tuple[str, bytes], ...] = ()
+    links: Tuple[Tuple[str, str], ...] = ()     # (path, target) symlinks
+    provides: Tuple[str, ...] = ()              # e.g. kernel-uname-r = 4.19.0+1
+    ghosts: Tuple[str, ...] = ()                # %ghost, as dracut's initrd
 
 
 class Kernel(NamedTuple):
@@ -65,6 +68,13 @@ class RpmFactory:
         payload = os.path.join(top, "payload")
         for path, data in rpm.files:
             sample.write_file(payload, path, data)
+        os.makedirs(payload, exist_ok=True)
+        for path, target in rpm.links:
+            full = os.path.join(payload, path.lstrip("/"))
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            os.symlink(target, full)
+        for path in rpm.ghosts:
+            sample.write_file(payload, path, b"")
         spec = os.path.join(top, "package.spec")
         with open(spec, "w") as handle:
             handle.write(_spec(rpm, payload))
@@ -80,7 +90,10 @@ class RpmFactory:
 
 
 def _spec(rpm, payload):
-    files = "\n".join(path for path, _ in rpm.files)
+    files = "\n".join([path for path, _ in rpm.files]
+                      + [path for path, _ in rpm.links]
+                      + ["%ghost " + path for path in rpm.ghosts])
+    provides = "".join("Provides: %s\n" % p for p in rpm.provides)
     return textwrap.dedent("""\
         Name: {name}
         Version: {version}
@@ -88,7 +101,8 @@ def _spec(rpm, payload):
         Summary: ovs-rescue test package
         License: GPL
         BuildArch: noarch
-        %description
+        AutoReqProv: no
+        {provides}%description
         Test package.
         %install
         mkdir -p %{{buildroot}}
@@ -96,7 +110,7 @@ def _spec(rpm, payload):
         %files
         {files}
         """).format(name=rpm.name, version=rpm.version, release=rpm.release,
-                    payload=payload, files=files)
+                    payload=payload, files=files, provides=provides)
 
 
 def install_rpms(root, paths, dbpath=DBPATH):
