@@ -8,7 +8,7 @@ REGENERATE_DIR = "/var/lib/rpm-state"
 _KernelReportFields = record("KernelReport", (
     "release eligible running pending image initrd "
     "module_package module_file problems fix "
-    "other_build kdump"))
+    "other_build kdump module_build"))
 
 
 class KernelReport(_KernelReportFields):
@@ -24,6 +24,7 @@ class KernelReport(_KernelReportFields):
     # fix: Optional[str]              # what to install to make it eligible
     # other_build: bool               # eligible with another OVS build's module
     # kdump: bool                     # a crash kernel: shown, never a target
+    # module_build: Optional[str]     # the Version of the chosen package
     __slots__ = ()
 
 
@@ -40,7 +41,7 @@ def kernel_report(facts, release, running, pending, any_build):
         initrd = None
     if naming.is_kdump(release):
         return KernelReport(release, False, running, pending, image, initrd,
-                            None, None, (), None, False, True)
+                            None, None, (), None, False, True, None)
     if facts.next_boot.layout.per_kernel_modules:
         module = _module_package_rules(facts, release, any_build)
     else:
@@ -60,7 +61,8 @@ def kernel_report(facts, release, running, pending, any_build):
         chosen.nvr if chosen else None,
         chosen.module.path if chosen else None,
         tuple(problems), fix,
-        other and image is not None and initrd is not None, False)
+        other and image is not None and initrd is not None, False,
+        chosen.version if chosen else None)
 
 
 def _module_package_rules(facts, release, any_build):

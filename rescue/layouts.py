@@ -34,6 +34,19 @@ OWN_LINK_PAIRS = tuple((l.image_link, l.initrd_link) for l in LAYOUTS
                        if l.links_ours)
 
 
+def accepts(layout, release):
+    """Does release look like a kernel of this generation? On 5.6-6.2 it
+    ends in `xen` (or `kdump`, the crash kernel); later ones are
+    `<major>.<minor>.<patch>+<build>`. Anything else called vmlinuz-*
+    (`.orig`, `.bak`) is no kernel of the host's."""
+    if layout.per_kernel_modules:
+        return release.endswith("xen") or release.endswith("kdump")
+    version, plus, build = release.partition("+")
+    parts = version.split(".")
+    return (bool(plus) and build.isdigit() and len(parts) == 3
+            and all(part.isdigit() for part in parts))
+
+
 def layout_for(loader, kernel_path):
     """The Layout whose default entry names kernel_path under loader.
 

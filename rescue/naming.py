@@ -1,7 +1,7 @@
 """Names of things on a XenServer host: kernel releases, boot files, packages."""
 # A kernel release in `uname -r` form: starts with a digit, then only these.
 _DIGITS = "0123456789"
-_RELEASE_CHARS = frozenset(
+RELEASE_CHARS = _RELEASE_CHARS = frozenset(
     _DIGITS + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._+~^-")
 
 IMAGE_PREFIX = "vmlinuz-"

@@ -1,5 +1,6 @@
 """Choose what rollback and undo do: pure functions from facts to a plan."""
 from rescue.records import record
+from rescue.targets import kernel_choices, resolve_to
 
 from rescue import naming
 from rescue.errors import Refused
@@ -93,6 +94,10 @@ def _moves(links, targets):
 def choose_rollback(facts, report, to=None):
     """The plan for `rollback [--to REL]` (rules 0 to 5 of the README)."""
     links = facts.boot.links
+    if to is not None:
+        to, message = resolve_to(report, to)
+        if to is None:
+            raise NoTarget(message, kernel_choices(report))
     if not (report.ok and to in (None, report.pending)):
         refuse_unless_ours(report, "rollback")
     change = interrupted(facts.journal or ())
@@ -123,11 +128,10 @@ def _choose_rollback(links, report, to):
 def _target(report, to):
     if to is not None:
         kernel = report.kernel(to)
-        if kernel is None or kernel.image is None:
-            raise NoTarget("no kernel %s in /boot" % to)
         if not kernel.eligible:
             raise NoTarget("kernel %s is not safe to boot: %s"
-                           % (to, "; ".join(kernel.problems)))
+                           % (to, "; ".join(kernel.problems)),
+                           kernel_choices(report))
         return to, "asked for with --to"
     running = report.kernel(report.running) if report.running else None
     if running is not None and running.eligible:

@@ -25,6 +25,7 @@ def report_document(report):
         "problems": list(report.problems),
         "layout": layout_document(report.next_boot, report.links_ours),
         "notes": list(report.notes),
+        "ignored_files": list(report.ignored),
         "commands": list(report.commands),
     }
 
@@ -56,6 +57,12 @@ def _kernel_document(kernel):
 def verdict(report):
     """The first line: is a reboot safe, and if not, the main reason."""
     if report.ok:
+        builds = {k.module_build for k in report.kernels
+                  if (k.pending or k.running) and k.module_build}
+        if report.any_build and builds - {report.ovs_build}:
+            return ("OK: safe to reboot with --any-build: the kernel loads "
+                    "OVS module build %s, userspace is %s"
+                    % (", ".join(sorted(builds)), report.ovs_build))
         return "OK: safe to reboot; boot pair and running kernel have OVS %s" \
             % report.ovs_build
     return "UNSAFE to reboot: " + unsafe_reason(report)
@@ -65,13 +72,31 @@ def unsafe_reason(report):
     """Why a reboot of an unsafe host would come up without OVS."""
     pending = report.kernel(report.pending) if report.pending else None
     running = report.kernel(report.running) if report.running else None
+    entry_problems = [p for p in report.problems
+                      if report.next_boot.config_path
+                      and p.startswith(report.next_boot.config_path)
+                      or p.startswith("the next boot runs")]
+    if entry_problems:
+        return "the boot loader's next entry is not the host's"
     if pending is None:
         return "no usable boot link in /boot"
     if not pending.eligible:
-        return "the kernel that boots next has no usable OVS module"
+        return "the kernel that boots next " + kernel_reason(pending)
     if running is not None and not running.eligible:
-        return "the running kernel has no usable OVS module"
+        return "the running kernel " + kernel_reason(running)
     return "the boot pair is not one kernel's image and initrd"
+
+
+def kernel_reason(kernel):
+    """The headline's words for why a kernel is not safe: the first of its
+    problems that stops it, named for what it is."""
+    if kernel.image is None:
+        return "has no kernel image"
+    if kernel.initrd is None:
+        return "has no initrd"
+    if any("dracut never ran" in p for p in kernel.problems):
+        return "has an initrd dracut never rebuilt"
+    return "has no usable OVS module"
 
 
 def host_lines(report):
@@ -122,8 +147,9 @@ def fix_lines(report):
         lines += wrap("- run: %s" % command, indent=2)
     if (not report.ok and report.links_ours
             and any(k.eligible for k in report.kernels)):
-        lines += wrap("- or point the boot pair at a safe kernel: "
-                      "ovs-rescue rollback --dry-run, then rollback", indent=2)
+        lines += wrap("- %spoint the boot pair at a safe kernel: "
+                      "ovs-rescue rollback --dry-run, then rollback"
+                      % ("or " if lines else ""), indent=2)
     return ["", "Fix:"] + lines if lines else []
 
 
@@ -166,5 +192,8 @@ def status_text(report, colour=False):
         lines.append("  (no kernel images in /boot)")
     for kernel in report.kernels:
         lines += kernel_lines(kernel)
+    if report.ignored:
+        lines += wrap("Ignored in /boot (no kernel of this layout): "
+                      + ", ".join(report.ignored), indent=2)
     return "\n".join(lines + problem_lines(report) + fix_lines(report)
                      + note_lines(report))

@@ -1,7 +1,8 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
-from rescue import bootfacts
+from rescue import bootfacts, naming
 from rescue.changes import journal_problems
 from rescue.eligibility import kernel_report
+from rescue.layouts import accepts
 from rescue.remedies import fix_commands
 from rescue.records import record
 from rescue.rpmvercmp import release_key
@@ -9,7 +10,7 @@ from rescue.rpmvercmp import release_key
 
 _ReportFields = record("Report", (
     "ok ovs_build running pending kernels problems "
-    "any_build next_boot notes commands links_ours"))
+    "any_build next_boot notes commands links_ours ignored"))
 
 
 class Report(_ReportFields):
@@ -24,6 +25,8 @@ class Report(_ReportFields):
     # notes: Tuple[str, ...]            # worth saying, not problems
     # commands: Tuple[str, ...]         # exact commands that fix problems
     # links_ours: bool                  # rollback may move the boot links
+    # ignored: Tuple[str, ...]          # vmlinuz-* in /boot that are no
+    #                                   # kernel of this generation
     __slots__ = ()
 
     def kernel(self, release):
@@ -41,8 +44,12 @@ def inspect_host(facts, any_build=False):
     """The report on a host: each kernel's eligibility and the verdict."""
     image_rel, initrd_rel = bootfacts.pending_pair(facts.boot.links)
     pending = image_rel
-    releases = set(facts.boot.images) | set(facts.modules)
+    layout = facts.next_boot.layout
+    releases = {r for r in set(facts.boot.images) | set(facts.modules)
+                if accepts(layout, r)}
     releases.update(r for r in (image_rel, facts.running) if r)
+    ignored = tuple(sorted(naming.image_name(r) for r in facts.boot.images
+                           if r not in releases))
     kernels = tuple(
         kernel_report(facts, release, release == facts.running,
                        release == pending, any_build)
@@ -51,7 +58,7 @@ def inspect_host(facts, any_build=False):
         name in facts.link_owners for name in facts.boot.links)
     report = Report(False, facts.ovs_build, facts.running, pending, kernels,
                     (), any_build, facts.next_boot, boot_notes(facts), (),
-                    ours)
+                    ours, ignored)
     entry = entry_problems(facts.next_boot)
     problems = entry + host_problems(facts, report, initrd_rel)
     ok = (pending is not None and initrd_rel == pending and not entry

@@ -12,7 +12,7 @@ import pytest
 PACKAGE = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "rescue")
 PURE = ("naming", "rpmvercmp", "records", "errors", "bootfacts", "changes",
-        "bootloader", "layouts", "eligibility", "remedies",
+        "bootloader", "layouts", "eligibility", "remedies", "targets",
         "report", "plan")
 # What touches the disk, runs a process or reads the environment.
 IMPURE_STDLIB = {"os", "subprocess", "shutil", "tempfile", "select", "signal",

@@ -7,19 +7,21 @@ HELP = "point the boot links at a kernel that can boot with OVS"
 
 
 def add_arguments(parser):
-    parser.add_argument("--to", metavar="REL",
-                        help="this kernel, if it is safe (default: the "
-                             "running kernel, else the newest safe one)")
+    parser.add_argument("--to", metavar="KERNEL",
+                        help="this kernel, if it is safe: its release, "
+                             "vmlinuz-<release>, or any part of it that "
+                             "names one kernel (default: the running "
+                             "kernel, else the newest safe one)")
     from rescue.commands import add_change_arguments
     add_change_arguments(parser)
 
 
 def run(args, out):
     from rescue.change import run_change
-    from rescue.facts import check_release_option
     from rescue.plan import choose_rollback
     from rescue.report import inspect_host
-    check_release_option(args.to, "--to")
+    from rescue.targets import check_to_option
+    check_to_option(args.to)
 
     def decide(facts):
         report = inspect_host(facts, any_build=args.any_build)
