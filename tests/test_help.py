@@ -176,3 +176,11 @@ def test_colour_on_a_real_terminal_follows_the_conventions(
                       ["-u", "NO_COLOR"] + env, escapes=True)
     verdict = [line for line in screen if "UNSAFE to reboot" in line]
     assert len(verdict) == 1 and ("\033[" in verdict[0]) is colour
+
+
+def test_readmes_console_section_holds_help_console_word_for_word():
+    readme = open(os.path.join(REPO, "README.md")).read()
+    section = readme.split("## From the console", 1)[1].split("\n## ", 1)[0]
+    topic = dict((t.name, t) for t in load_manual()[1])["console"]
+    block = "\n".join(("    " + line).rstrip() for line in topic.lines)
+    assert block in section
