@@ -27,6 +27,8 @@ exit codes: 0 ok, 2 usage error (all of them: ovs-rescue help exit-codes)
   1  check: unsafe to reboot; rollback/undo: no safe target, nothing to undo
   3  cannot inspect or cannot change the host (nothing was changed)"""
 
+SHORT_EXIT_CODES = ("exit codes: 0 ok, 1 unsafe or refused, 2 usage error, "
+                    "3 cannot inspect/change")
 POINTER = "The whole manual, as plain text: ovs-rescue help [TOPIC]"
 
 
@@ -98,16 +100,18 @@ def _epilog(module):
 
 
 def build_parser():
-    from rescue.commands import (check, demo, help, rollback, snapshot,
-                                 status, undo)
-    modules = (status, check, rollback, undo, snapshot, demo, help)
+    from rescue.commands import (check, demo, help as help_, rollback,
+                                 snapshot, status, undo)
+    modules = (status, check, rollback, undo, snapshot, demo, help_)
     parser = _Parser(
-        prog="ovs-rescue", epilog=COMMON_SUMMARY + "\n\n" + POINTER,
+        prog="ovs-rescue", add_help=False,    # -h listed in usage: a row less
+        epilog="%s\n\n%s\n%s" % (COMMON_SUMMARY, SHORT_EXIT_CODES, POINTER),
         usage="ovs-rescue [-h] [-V] [common options] COMMAND [options]",
         description="\n".join(
             ["Keep a XenServer host bootable with its Open vSwitch kernel "
              "module.", "", "commands:"]
             + ["  %-9s %s" % (m.NAME, m.HELP) for m in modules]))
+    parser.add_argument("-h", "--help", action="help", help=argparse.SUPPRESS)
     parser.add_argument("-V", "--version", action=_VersionAction,
                         help="print the version and the zipapp's sha256")
     _common_options(parser, suppress=False)

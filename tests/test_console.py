@@ -183,3 +183,44 @@ def test_version_has_a_short_form(capsys):
         run_cli(capsys, "-V")
     assert done.value.code == 0
     assert capsys.readouterr().out.startswith("ovs-rescue ")
+
+
+# -- what the operator sees: the zipapp under Python 3.6, TERM=dumb --------
+# (3.6's argparse differs here: allow_abbrev=False also stops -t5 there)
+
+PLAIN = {"TERM": "dumb"}
+
+
+@pytest.mark.parametrize("argv, code, stream, text", [
+    (["check", "--nag"], 3, "stdout", "OVS-RESCUE UNKNOWN - unrecognized "
+     "option --nag of check; did you mean --nagios?"),
+    (["rollback", "--dry"], 2, "stderr", "did you mean --dry-run?"),
+    (["chek"], 2, "stderr", "unknown command 'chek'; did you mean check?"),
+    (["demo", "--root", "/"], 2, "stderr", "demo does not take --root"),
+    (["--snapshot", "x", "demo"], 2, "stderr",
+     "demo does not take --snapshot"),
+    (["-V"], 0, "stdout", "ovs-rescue "),
+])
+def test_at_the_console_under_python36(run_pyz, argv, code, stream, text):
+    done = run_pyz(*argv, env=PLAIN)
+    shown = getattr(done, stream)
+    assert done.returncode == code and text in shown
+    assert shown.startswith("ovs-rescue" if stream == "stderr" else text)
+    assert len(done.stdout.splitlines() + done.stderr.splitlines()) == \
+        (2 if argv == ["-V"] else 1)
+
+
+def test_quiet_check_and_short_timeout_under_python36(run_pyz, make_host):
+    root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                     pending=K847)
+    done = run_pyz("check", "-q", "-t5", "--root", root, "--running-kernel",
+                   K835, env=PLAIN)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", "")
+
+
+def test_json_errors_under_python36(run_pyz, tmp_path):
+    done = run_pyz("status", "--json", "--root", tmp_path / "gone",
+                   env=PLAIN)
+    doc = json.loads(done.stdout)
+    assert done.returncode == 3 and doc["ok"] is False
+    assert done.stderr == "ovs-rescue: error: %s\n" % doc["error"]
