@@ -1,12 +1,13 @@
 """Shared by rollback and undo: decide, dry-run or execute, print."""
 from rescue import apply
-from rescue.errors import EXIT_OK, EXIT_UNSAFE
+from rescue.errors import EXIT_OK, Refused
 from rescue.host import load_facts
 from rescue.bootdir import boot_dir
 from rescue.plan import NoTarget, is_noop, landing_problems
 from rescue.render import to_json
 from rescue.report import inspect_host
-from rescue.render_change import change_document, change_text, refusal_text
+from rescue.render_change import (change_document, change_text,
+                                  refusal_document, refusal_text)
 
 
 def run_change(args, out, decide):
@@ -23,9 +24,11 @@ def run_change(args, out, decide):
             result = apply.Result(plan, False, None, ())
         else:
             result = apply.execute(facts, decide, args.wait)
-    except NoTarget as refusal:
-        _print_refusal(args, out, str(refusal), refusal.details)
-        return EXIT_UNSAFE
+    except Refused as refusal:
+        if not (args.json or isinstance(refusal, NoTarget)):
+            raise                   # one line on stderr, as any error
+        _print_refusal(args, out, refusal)
+        return refusal.exit_code
     plan = result.plan
     warnings = landing_problems(plan, inspect_host(facts, args.any_build))
     warnings += result.warnings
@@ -39,10 +42,10 @@ def run_change(args, out, decide):
     return EXIT_OK
 
 
-def _print_refusal(args, out, message, details):
+def _print_refusal(args, out, refusal):
+    details = getattr(refusal, "details", ())
     if args.json:
-        document = change_document(None, args.dry_run, False, None,
-                                   (message,) + tuple(details))
-        print(to_json(document), file=out)
+        print(to_json(refusal_document(args.command, args.dry_run,
+                                       str(refusal), details)), file=out)
     else:
-        print(refusal_text(message, details), file=out)
+        print(refusal_text(str(refusal), details), file=out)

@@ -56,11 +56,14 @@ def run_command(argv, out):
         args = parse(argv)
         return args.handler(args, out)
     except RescueError as error:
-        if "--nagios" in argv:        # a monitoring plugin: UNKNOWN, exit 3
+        if wants_nagios(argv):        # a monitoring plugin: UNKNOWN, exit 3
             from rescue.nagios import UNKNOWN, unknown_line
             print(unknown_line(error), file=out)
             return UNKNOWN
         say("ovs-rescue: error: %s" % error)
+        if "--json" in argv:          # a script reads stdout: say it there too
+            from rescue.render import to_json
+            print(to_json(error_document(error)), file=out)
         return error.exit_code
     except Exception as error:  # never a traceback on a rescue console
         if os.environ.get("OVS_RESCUE_DEBUG"):
@@ -68,6 +71,20 @@ def run_command(argv, out):
         say("ovs-rescue: internal error: %s: %s (set OVS_RESCUE_DEBUG=1 "
             "for a traceback)" % (type(error).__name__, error))
         return EXIT_CANNOT
+
+
+def wants_nagios(argv):
+    """True when the caller is a monitoring system: --nagios, or a word
+    meant as it (`--nag`, `--nagios=1`), which is a usage error but must
+    still be a plugin line: a plain exit 2 would read as CRITICAL."""
+    return any(len(word.partition("=")[0]) >= 5
+               and "--nagios".startswith(word.partition("=")[0])
+               for word in argv)
+
+
+def error_document(error):
+    """What --json prints when a run fails without a result of its own."""
+    return {"ok": False, "error": str(error), "exit_code": error.exit_code}
 
 
 def say(line):

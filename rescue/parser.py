@@ -1,24 +1,36 @@
 """The one definition of the command line, with argparse.
 
 check and status, the hot path, are usually parsed by rescue.quickparse
-instead; a test proves both give the same values.
+instead; a test proves both give the same values. Options are exact names
+only (allow_abbrev=False): `--nag` is not `--nagios`. Every `-h` fits an
+80x24 console; the full text is `ovs-rescue help`.
 """
 import argparse
 
 from rescue.errors import UsageError
+from rescue.quickparse import command_index
 from rescue.rpmdb import DEFAULT_DBPATH
 from rescue.run import DEFAULT_TIMEOUT
 
-COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "demo")
+COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "demo", "help")
+# These make no use of the host options and refuse them rather than ignore.
+WITHOUT_COMMON_OPTIONS = ("demo", "help")
+SHORT_FLAGS = "hqV"
 
-EPILOG = """\
-exit codes:
-  0  ok (status: the inspection worked, whatever it found)
+COMMON_SUMMARY = """\
+common options, before or after the command (ovs-rescue help options):
+  --root DIR  --dbpath DIR  --packages FILE  --snapshot FILE  --json
+  --running-kernel REL  --any-build  --firmware bios|uefi
+  -t/--timeout SECONDS"""
+
+EXIT_CODES = """\
+exit codes: 0 ok, 2 usage error (all of them: ovs-rescue help exit-codes)
   1  check: unsafe to reboot; rollback/undo: no safe target, nothing to undo
-  2  usage error
-  3  cannot inspect or cannot change the host (nothing was changed)
-  check --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (plugin rules)
-"""
+  3  cannot inspect or cannot change the host (nothing was changed)"""
+
+SHORT_EXIT_CODES = ("exit codes: 0 ok, 1 unsafe or refused, 2 usage error, "
+                    "3 cannot inspect/change")
+POINTER = "The whole manual, as plain text: ovs-rescue help [TOPIC]"
 
 
 class _VersionAction(argparse.Action):
@@ -33,46 +45,41 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Help laid out for 80 columns, whatever size the terminal says."""
+
+    def __init__(self, prog):
+        super().__init__(prog, width=79, max_help_position=22)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs):
+        super().__init__(allow_abbrev=False, formatter_class=_Help, **kwargs)
+
     def error(self, message):
-        raise UsageError("%s (see %s --help)" % (message, self.prog))
+        raise UsageError("%s (see %s -h)" % (message, self.prog))
 
 
 def _common_options(parser, suppress):
-    """Options every command takes, before or after the command name."""
+    """Options every command takes, before or after the command name;
+    described in `ovs-rescue help options`, listed by name in each -h."""
     default = (lambda value: argparse.SUPPRESS) if suppress else (lambda v: v)
-    group = parser.add_argument_group("common options")
-    group.add_argument("--root", metavar="DIR", default=default("/"),
-                       help="the host's root; everything is read below it "
-                            "(default /)")
-    group.add_argument("--dbpath", metavar="DIR", default=default(DEFAULT_DBPATH),
-                       help="RPM database inside the root (default %s)"
-                            % DEFAULT_DBPATH)
-    group.add_argument("--packages", metavar="FILE", default=default(None),
-                       help="read packages from this saved listing instead "
-                            "of rpm (rpm -qa --qf, see README)")
-    group.add_argument("--snapshot", metavar="FILE", default=default(None),
-                       help="replay a host saved by `ovs-rescue snapshot` "
-                            "(status, check, --dry-run only)")
-    group.add_argument("--running-kernel", metavar="REL",
-                       default=default(None),
-                       help="the running kernel (default: uname -r when the "
-                            "root is /, else unknown)")
-    group.add_argument("--any-build", action="store_true",
-                       default=default(False),
-                       help="count module RPMs of any OVS build, not only "
-                            "the installed openvswitch's")
-    group.add_argument("--json", action="store_true", default=default(False),
-                       help="JSON on stdout (schema_version 1)")
-    group.add_argument("--firmware", choices=("bios", "uefi"),
-                       default=default(None),
-                       help="which boot loader config the firmware reads, "
-                            "when a --root has both (default: the live "
-                            "host's, else UEFI's, as XenServer's tools)")
-    group.add_argument("-t", "--timeout", metavar="SECONDS", type=seconds,
-                       default=default(DEFAULT_TIMEOUT),
-                       help="give up on rpm after this long (default %g)"
-                            % DEFAULT_TIMEOUT)
+    hidden = argparse.SUPPRESS
+    parser.add_argument("--root", default=default("/"), help=hidden)
+    parser.add_argument("--dbpath", default=default(DEFAULT_DBPATH),
+                        help=hidden)
+    parser.add_argument("--packages", default=default(None), help=hidden)
+    parser.add_argument("--snapshot", default=default(None), help=hidden)
+    parser.add_argument("--running-kernel", default=default(None),
+                        help=hidden)
+    parser.add_argument("--any-build", action="store_true",
+                        default=default(False), help=hidden)
+    parser.add_argument("--json", action="store_true", default=default(False),
+                        help=hidden)
+    parser.add_argument("--firmware", choices=("bios", "uefi"),
+                        default=default(None), help=hidden)
+    parser.add_argument("-t", "--timeout", type=seconds,
+                        default=default(DEFAULT_TIMEOUT), help=hidden)
 
 
 def seconds(text):
@@ -86,30 +93,91 @@ def seconds(text):
     return value
 
 
+def _epilog(module):
+    parts = [getattr(module, "EXIT_CODES",
+                     EXIT_CODES + getattr(module, "MORE_EXIT_CODES", "")),
+             POINTER]
+    if module.NAME not in WITHOUT_COMMON_OPTIONS:
+        parts.insert(0, COMMON_SUMMARY)
+    return "\n\n".join(parts)
+
+
 def build_parser():
-    from rescue.commands import (check, demo, rollback, snapshot, status,
-                                 undo)
-    parser = _Parser(prog="ovs-rescue", epilog=EPILOG,
-                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                     description="Keep a XenServer host bootable with its "
-                                 "Open vSwitch kernel module.")
-    parser.add_argument("--version", action=_VersionAction,
+    from rescue.commands import (check, demo, help as help_, rollback,
+                                 snapshot, status, undo)
+    modules = (status, check, rollback, undo, snapshot, demo, help_)
+    parser = _Parser(
+        prog="ovs-rescue", add_help=False,    # -h listed in usage: a row less
+        epilog="%s\n\n%s\n%s" % (COMMON_SUMMARY, SHORT_EXIT_CODES, POINTER),
+        usage="ovs-rescue [-h] [-V] [common options] COMMAND [options]",
+        description="\n".join(
+            ["Keep a XenServer host bootable with its Open vSwitch kernel "
+             "module.", "", "commands:"]
+            + ["  %-9s %s" % (m.NAME, m.HELP) for m in modules]))
+    parser.add_argument("-h", "--help", action="help", help=argparse.SUPPRESS)
+    parser.add_argument("-V", "--version", action=_VersionAction,
                         help="print the version and the zipapp's sha256")
     _common_options(parser, suppress=False)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (status, check, rollback, undo, snapshot, demo):
-        sub = commands.add_parser(
-            module.NAME, help=module.HELP, description=module.HELP,
-            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-        _common_options(sub, suppress=True)
+    # listed in the description above, one line each, to fit 24 rows
+    commands = parser.add_subparsers(dest="command", prog="ovs-rescue",
+                                     help=argparse.SUPPRESS)
+    for module in modules:
+        sub = commands.add_parser(module.NAME, help=module.HELP,
+                                  description=module.HELP,
+                                  epilog=_epilog(module))
+        if module.NAME not in WITHOUT_COMMON_OPTIONS:
+            _common_options(sub, suppress=True)
         module.add_arguments(sub)
         sub.set_defaults(handler=module.run)
+    parser.command_parsers = commands.choices
     return parser
 
 
+def split_short_options(argv):
+    """-t5 as -t 5 and -qh as -q -h: Python < 3.8 turns these off along with
+    abbreviations (bpo-26967), and monitoring plugins are given -t5."""
+    words = []
+    for index, word in enumerate(argv):
+        if word == "--":
+            return words + list(argv[index:])
+        if len(word) > 2 and word[0] == "-" and word[1] != "-":
+            if word[1] == "t" and word[2] != "=":
+                words += ["-t", word[2:]]
+                continue
+            if all(flag in SHORT_FLAGS for flag in word[1:]):
+                words += ["-" + flag for flag in word[1:]]
+                continue
+        words.append(word)
+    return words
+
+
 def parse_with_argparse(argv):
-    args = build_parser().parse_args(argv)
+    argv = split_short_options(argv)
+    _refuse_common_options(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        from rescue.suggest import clearer_usage_error
+        raise clearer_usage_error(error, argv, parser, COMMANDS) from None
     if not getattr(args, "handler", None):
-        raise UsageError("a command is needed: status, check, rollback, "
-                         "undo, snapshot, demo (see ovs-rescue --help)")
+        raise UsageError("a command is needed: %s (see ovs-rescue -h)"
+                         % ", ".join(COMMANDS))
     return args
+
+
+def _refuse_common_options(argv):
+    """demo and help use no host options: refuse them, wherever written."""
+    index = command_index(argv)
+    if index is None or argv[index] not in WITHOUT_COMMON_OPTIONS:
+        return
+    from rescue.quickparse import COMMON_OPTIONS
+    for word in argv[:index] + argv[index + 1:]:
+        if word == "--":
+            break
+        if word.partition("=")[0] in COMMON_OPTIONS:
+            raise UsageError("%s does not take %s: %s (see ovs-rescue %s -h)"
+                             % (argv[index], word.partition("=")[0],
+                                "it builds its own sample host"
+                                if argv[index] == "demo" else
+                                "it only prints the manual", argv[index]))

@@ -15,7 +15,11 @@ _VALUES = {"--root": "root", "--dbpath": "dbpath", "--packages": "packages",
            "--timeout": "timeout", "-t": "timeout",
            "--firmware": "firmware"}
 _FLAGS = {"--any-build": "any_build", "--json": "json"}
-_COMMAND_FLAGS = {"check": {"--nagios": "nagios"}, "status": {}}
+_COMMAND_FLAGS = {"check": {"--nagios": "nagios", "--quiet": "quiet",
+                            "-q": "quiet"},
+                  "status": {}}
+# every spelling of a common option, exactly: nothing is abbreviated
+COMMON_OPTIONS = frozenset(_VALUES) | frozenset(_FLAGS)
 
 
 class Args:
@@ -70,6 +74,22 @@ def parse_quickly(argv):
         from rescue.commands import status as module
     values["handler"] = module.run
     return Args(**values)
+
+
+def command_index(argv):
+    """Where argparse would read the command name in argv, or None."""
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            return index + 1 if index + 1 < len(argv) else None
+        if word in _VALUES:
+            index += 2
+            continue
+        if not word.startswith("-"):
+            return index
+        index += 1
+    return None
 
 
 def _seconds(value):

@@ -5,14 +5,21 @@ from rescue.textout import field, wrap
 
 def change_document(plan, dry_run, changed, backup, problems):
     return {
-        "changed": changed, "dry_run": dry_run,
-        "action": plan.action if plan else None,
-        "from": plan.from_release if plan else None,
-        "to": plan.to_release if plan else None,
-        "reason": plan.reason if plan else None,
-        "links": [{"name": n, "old": o, "new": w}
-                  for n, o, w in (plan.links if plan else ())],
+        "ok": True, "error": None, "changed": changed, "dry_run": dry_run,
+        "action": plan.action, "from": plan.from_release,
+        "to": plan.to_release, "reason": plan.reason,
+        "links": [{"name": n, "old": o, "new": w} for n, o, w in plan.links],
         "backup": backup, "problems": list(problems),
+    }
+
+
+def refusal_document(action, dry_run, message, details):
+    """The change document of a refusal: nothing planned, nothing changed."""
+    return {
+        "ok": False, "error": message, "changed": False, "dry_run": dry_run,
+        "action": action, "from": None, "to": None, "reason": None,
+        "links": [], "backup": None,
+        "problems": [message] + list(details),
     }
 
 

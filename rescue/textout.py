@@ -53,8 +53,10 @@ def field(label, value, indent=2, label_width=8):
 
 
 def use_colour(stream, environ=os.environ):
-    """Colour only for a real terminal that wants it (NO_COLOR, TERM=dumb)."""
-    if "NO_COLOR" in environ or environ.get("TERM", "dumb") == "dumb":
+    """Colour only for a terminal that wants it, by the conventions: any
+    non-empty NO_COLOR turns it off (no-color.org, so NO_COLOR= does not);
+    no TERM, an empty TERM or TERM=dumb means plain text."""
+    if environ.get("NO_COLOR") or environ.get("TERM", "") in ("", "dumb"):
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 

@@ -19,8 +19,8 @@ def test_common_options_go_before_or_after_the_command(make_host, capsys,
 
 @pytest.mark.parametrize("argv, message", [
     ([], "a command is needed"),
-    (["frobnicate"], "invalid choice"),
-    (["check", "--bogus"], "unrecognized arguments"),
+    (["frobnicate"], "unknown command 'frobnicate'"),
+    (["check", "--bogus"], "unrecognized option --bogus of check"),
     (["check", "--running-kernel", "not a release"], "--running-kernel"),
     (["check", "--running-kernel", "../../etc"], "not a kernel release"),
 ])

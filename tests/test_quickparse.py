@@ -11,7 +11,8 @@ WORDS = st.sampled_from([
     "--snapshot", "--running-kernel", "--timeout", "-t", "--any-build",
     "--json", "--nagios", "--help", "-h", "--version", "--ro", "--",
     "/mnt/host", "5", "0", "-1", "soon", "1e9", "--root=/x", "--json=1",
-    "-t5", "2.6.32.43-0.4.1.xs1.8.0.847.170785xen", "",
+    "-t5", "2.6.32.43-0.4.1.xs1.8.0.847.170785xen", "", "-q", "--quiet",
+    "-V", "--nag", "--qu",
 ])
 
 

@@ -5,18 +5,27 @@ from rescue.render import check_text
 
 NAME = "check"
 HELP = "is it safe to reboot? exit 0 yes, 1 no"
+MORE_EXIT_CODES = (
+    "\n  check --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (plugin rules)")
 
 
 def add_arguments(parser):
     parser.add_argument("--nagios", action="store_true",
-                        help="one monitoring-plugin line; exit 0 OK, "
-                             "1 WARNING, 2 CRITICAL, 3 UNKNOWN")
+                        help="one monitoring-plugin line, exit codes below")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print nothing: the exit code is the answer")
 
 
 def run(args, out):
+    if args.quiet and (args.json or args.nagios):
+        raise UsageError("--quiet and %s cannot be used together"
+                         % ("--json" if args.json else "--nagios"))
     if args.nagios:
         return run_nagios(args, out)
-    report = print_report(args, out, check_text)
+    if args.quiet:
+        report = load_report(args)[1]
+    else:
+        report = print_report(args, out, check_text)
     return EXIT_OK if report.ok else EXIT_UNSAFE
 
 

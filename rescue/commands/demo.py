@@ -2,6 +2,9 @@
 
 NAME = "demo"
 HELP = "show the tool on a sample host in a temporary directory"
+EXIT_CODES = ("exit codes: 0 shown (each step's own code is printed), "
+              "2 usage error\n(demo takes no common options: it builds its "
+              "own host)")
 
 # What an operator types, in order; the sample's --root, --packages and
 # --running-kernel are added to each.

@@ -1,7 +1,7 @@
 """`snapshot`: save this host's /boot and packages as JSON, to replay anywhere."""
 
 NAME = "snapshot"
-HELP = "print this host's /boot and packages as JSON (replay: --snapshot)"
+HELP = "print /boot and packages as JSON (replay them: --snapshot)"
 
 
 def add_arguments(parser):
