@@ -20,8 +20,7 @@ SHORT_FLAGS = "hqV"
 COMMON_SUMMARY = """\
 common options, before or after the command (ovs-rescue help options):
   --root DIR  --dbpath DIR  --packages FILE  --snapshot FILE  --json
-  --running-kernel REL  --any-build  --firmware bios|uefi
-  -t/--timeout SECONDS"""
+  --running-kernel REL  --any-build  -t/--timeout SECONDS  --firmware FW"""
 
 EXIT_CODES = """\
 exit codes: 0 ok, 2 usage error (all of them: ovs-rescue help exit-codes)

@@ -31,7 +31,7 @@ def test_every_help_fits_a_console_with_room_for_the_prompt(run_pyz,
 
 @pytest.mark.parametrize("command, options", [
     ("check", ["--nagios", "-q, --quiet"]),
-    ("rollback", ["--to REL", "--dry-run", "--wait SECONDS"]),
+    ("rollback", ["--to KERNEL", "--dry-run", "--wait SECONDS"]),
     ("undo", ["--dry-run", "--wait SECONDS"]),
     ("demo", ["--keep"]),
 ])
