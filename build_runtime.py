@@ -107,9 +107,10 @@ def read_runtime_file(name):
 
 
 def build_python_version():
+    """3.11.x: it freezes the startup modules into the binary."""
     return subprocess.run(
-        [BUILD_PYTHON, "-c", "import platform; print(platform.python_version())"],
-        stdout=subprocess.PIPE, universal_newlines=True,
+        [BUILD_PYTHON, "-c", "import platform; print(platform.python_version())"
+         ], stdout=subprocess.PIPE, universal_newlines=True,
         check=True).stdout.strip()
 
 
@@ -479,6 +480,8 @@ def main(argv=None):
                         help="cache directory (default: %(default)s)")
     parser.add_argument("--output", default=os.path.join(HERE, "dist",
                                                          "runtime"))
+    parser.add_argument("--cached-only", action="store_true",
+                        help="build nothing: exit 4 unless cached")
     args = parser.parse_args(argv)
     arches = sorted(set(args.arch or ARCHES))
     started = time.monotonic()
@@ -489,6 +492,9 @@ def main(argv=None):
         todo = [arch for arch in arches
                 if not os.path.exists(os.path.join(entry, arch, "python3"))]
         if todo or not os.path.isdir(os.path.join(entry, "stdlib")):
+            if args.cached_only:
+                log("not cached: %s" % entry)
+                sys.exit(4)
             build_entry(os.path.abspath(args.cache), entry, todo)
         else:
             log("cached: %s" % entry)
