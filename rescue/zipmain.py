@@ -25,14 +25,16 @@ def too_old(version_info):
 def site_packages(main_file, version_info=sys.version_info):
     """Where in the archive to import the package from.
 
-    site-packages-36/ holds it compiled by Python 3.6 (bytecode only, see
-    build_pyz.py), which dom0's 3.6 loads without compiling; any other
-    Python, or an archive built without it, uses the sources.
+    site-packages-36/ and -311/ hold it compiled by Python 3.6 and 3.11
+    (bytecode only, see build_pyz.py), which dom0's 3.6 and the bundled
+    3.11 load without compiling; any other Python, or an archive built
+    without them, uses the sources.
     """
     archive = os.path.dirname(os.path.abspath(main_file))
-    if tuple(version_info[:2]) == (3, 6):
+    if tuple(version_info[:2]) in ((3, 6), (3, 11)):
         import zipimport
-        compiled = os.path.join(archive, "site-packages-36")
+        compiled = os.path.join(archive, "site-packages-%d%d"
+                                % tuple(version_info[:2]))
         try:
             if zipimport.zipimporter(compiled).find_module("rescue"):
                 return compiled
