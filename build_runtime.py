@@ -57,7 +57,7 @@ CONFIG_SITE = ("ac_cv_file__dev_ptmx=yes\nac_cv_file__dev_ptc=no\n"
 PATCHES = ["hash-seed-fallback.patch"]   # in runtime/, applied in order
 SETUP_LOCAL = "Setup.local"              # in runtime/: the built-in modules
 # Bump when a build step changes in a way the data above does not show.
-RECIPE = 1
+RECIPE = 3
 
 # Host tools and the Debian package that brings each.
 HOST_TOOLS = {BUILD_PYTHON: "python3.11", "dpkg-source": "dpkg-dev",
@@ -215,13 +215,15 @@ def ensure_zig(cache):
     return ensure_zig(cache)
 
 
-def write_toolchain(bindir, zig, arch):
-    """cc, ar and ranlib wrappers: autoconf wants one word per tool."""
+def write_toolchain(work, zig, arch):
+    """cc, ar and ranlib wrappers: autoconf wants one word per tool. The
+    work directory's name is mapped away so that it is not in the binary."""
+    bindir = os.path.join(work, "bin-" + arch)
     os.makedirs(bindir, exist_ok=True)
     spec = ARCHES[arch]
     tools = {
         "cc": [zig, "cc", "-target", spec["target"], "-mcpu=" + spec["mcpu"]]
-        + CC_FLAGS,
+        + CC_FLAGS + ["-ffile-prefix-map=%s=/build" % work],
         "ar": [zig, "ar"],
         "ranlib": [zig, "ranlib"],
     }
@@ -263,8 +265,11 @@ def build_python(work, tree, tools, zlib, arch):
                ZLIB_CFLAGS="-I%s/include" % zlib,
                ZLIB_LIBS="-L%s/lib -lz" % zlib, **tools)
     logfile = os.path.join(work, "python-%s.log" % arch)
-    run([os.path.join(tree, "configure"), "--host=" + ARCHES[arch]["host"]]
-        + CONFIGURE, cwd=build, env=env, logfile=logfile)
+    # By relative path: the binary keeps it (VPATH), and a relative one is
+    # the same in every build.
+    configure = os.path.join(os.path.relpath(tree, build), "configure")
+    run([configure, "--host=" + ARCHES[arch]["host"]] + CONFIGURE,
+        cwd=build, env=env, logfile=logfile)
     run(["make", "-j%d" % jobs(), "python"], cwd=build, env=env,
         logfile=logfile)
     return os.path.join(build, "python")
@@ -312,15 +317,15 @@ def build_entry(cache, entry, arches):
             copy_stdlib(python_tree, os.path.join(work, "stdlib"))
             publish(os.path.join(work, "stdlib"),
                     os.path.join(entry, "stdlib"))
-        env = dict(os.environ,
+        # SOURCE_DATE_EPOCH: clang's __DATE__/__TIME__ (sys.version)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH),
                    ZIG_GLOBAL_CACHE_DIR=os.path.join(cache, "zig-cache"),
                    ZIG_LOCAL_CACHE_DIR=os.path.join(work, "zig-local"))
         os.environ.update(env)
         for arch in arches:
             started = time.monotonic()
             log("building %s (log: %s/python-%s.log)" % (arch, work, arch))
-            tools = write_toolchain(os.path.join(work, "bin-" + arch),
-                                    zig, arch)
+            tools = write_toolchain(work, zig, arch)
             zlib = build_zlib(work, zlib_tree, tools, arch)
             binary = build_python(work, python_tree, tools, zlib, arch)
             staging = os.path.join(work, "out-" + arch)
