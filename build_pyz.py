@@ -2,6 +2,7 @@
 """Build dist/ovs-rescue.pyz, a zipapp of the `rescue` package, with shiv.
 
 Usage: python3 build_pyz.py [--python PATH] [--output FILE] [--py36 PATH]
+                            [--py311 PATH]
 
 Needs only python3: when shiv is not importable it makes .venv-build/ with
 the pinned shiv and runs itself again there. The build is reproducible
@@ -11,7 +12,10 @@ zipapp's sha256.
 When a Python 3.6 is found (--py36, $OVS_RESCUE_PY36, pyenv's 3.6.15 or
 python3.6 on PATH), the package is also compiled by it into
 site-packages-36/ (bytecode only): dom0's Python 3.6 then starts ~12 ms
-faster. Other Pythons run the sources in site-packages/.
+faster. Likewise a Python 3.11 (--py311, $OVS_RESCUE_PY311,
+/usr/bin/python3.11 or python3.11 on PATH) fills site-packages-311/ for the
+bundled runtime (build_runtime.py), so no run under it compiles sources.
+Other Pythons run the sources in site-packages/.
 """
 import argparse
 import hashlib
@@ -70,16 +74,43 @@ def find_py36(explicit=None):
     except OSError:
         pass
     candidates.append(shutil.which("python3.6"))
+    return first_executable(candidates, explicit, "--py36")
+
+
+def find_py311(explicit=None):
+    """A Python 3.11 (the bundled runtime's version) to compile with."""
+    candidates = [explicit, os.environ.get("OVS_RESCUE_PY311"),
+                  "/usr/bin/python3.11", shutil.which("python3.11")]
+    # python3.11 on PATH may be a pyenv shim with no 3.11 behind it.
+    working = [path for path in candidates if path == explicit
+               or is_python(path, (3, 11))]
+    return first_executable(working, explicit, "--py311")
+
+
+def is_python(path, version):
+    """Whether path runs and is that Python major.minor."""
+    if not (path and os.access(path, os.X_OK)):
+        return False
+    done = subprocess.run(
+        [path, "-c", "import sys; print(sys.version_info[:2])"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        universal_newlines=True)
+    return done.returncode == 0 and done.stdout.strip() == str(version)
+
+
+def first_executable(candidates, explicit, option):
     for path in candidates:
         if path and os.access(path, os.X_OK):
             return path
     if explicit:
-        sys.exit("build_pyz: --py36 %s is not an executable" % explicit)
+        sys.exit("build_pyz: %s %s is not an executable"
+                 % (option, explicit))
     return None
 
 
-# Runs under Python 3.6: each module compiled in place to module.pyc (the
-# name zipimport looks for), the source removed, data files kept.
+# Runs under Python 3.6 or 3.11: each module compiled in place to
+# module.pyc (the name zipimport looks for), the source removed, data files
+# kept.
 COMPILE = """
 import os, py_compile, sys
 tree = sys.argv[1]
@@ -93,19 +124,20 @@ for directory, _, names in sorted(os.walk(tree)):
 """
 
 
-def compile_for_py36(py36, staging, epoch):
-    """site-packages-36/: the package as Python 3.6 bytecode only."""
-    tree = os.path.join(staging, "site-packages-36")
+def compile_for(python, tag, staging, epoch):
+    """site-packages-<tag>/: the package as that Python's bytecode only."""
+    tree = os.path.join(staging, "site-packages-" + tag)
     shutil.copytree(os.path.join(staging, "site-packages"), tree)
     for directory, _, names in os.walk(tree):
         for name in names:
             os.utime(os.path.join(directory, name), (epoch, epoch))
-    subprocess.check_call([py36, "-I", "-c", COMPILE, tree],
+    subprocess.check_call([python, "-I", "-c", COMPILE, tree],
                           env=dict(os.environ, PYTHONHASHSEED="0"))
     return tree
 
 
-def build(output, python, py36):
+def build(output, python, compilers):
+    """compilers: {"36": path, ...}, the Pythons to ship bytecode for."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
     epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
@@ -117,15 +149,16 @@ def build(output, python, py36):
             sys.executable, "-m", "shiv", "--site-packages", packages,
             "--entry-point", "rescue.cli:main", "--reproducible",
             "--python", python, "--output-file", output])
-        tree = compile_for_py36(py36, staging, epoch) if py36 else None
-        finish_archive(output, tree, epoch)
+        trees = {tag: compile_for(compilers[tag], tag, staging, epoch)
+                 for tag in sorted(compilers)}
+        finish_archive(output, trees, epoch)
     with open(output, "rb") as built:
         return hashlib.sha256(built.read()).hexdigest()
 
 
-def finish_archive(output, py36_tree, epoch):
+def finish_archive(output, trees, epoch):
     """Swap shiv's extracting bootstrap for rescue/zipmain.py (see there),
-    drop the bootstrap package, add the 3.6 bytecode tree."""
+    drop the bootstrap package, add the bytecode trees ({tag: tree})."""
     with open(os.path.join(HERE, "rescue", "zipmain.py"), "rb") as source:
         launcher = source.read()
     rebuilt = output + ".tmp"
@@ -141,8 +174,8 @@ def finish_archive(output, py36_tree, epoch):
                 if info.filename == "__main__.py":
                     data = launcher
                 new.writestr(info, data)
-            if py36_tree:
-                add_tree(new, py36_tree, "site-packages-36", epoch)
+            for tag in sorted(trees):
+                add_tree(new, trees[tag], "site-packages-" + tag, epoch)
     os.chmod(rebuilt, 0o755)
     os.replace(rebuilt, output)
 
@@ -170,13 +203,22 @@ def main():
     parser.add_argument("--py36", metavar="PATH",
                         help="the Python 3.6 to precompile with (default: "
                              "found, else none)")
+    parser.add_argument("--py311", metavar="PATH",
+                        help="the Python 3.11 to precompile with for the "
+                             "bundled runtime (default: found, else none)")
     args = parser.parse_args()
     ensure_shiv()
     py36 = find_py36(args.py36)
     if py36 is None:
         print("build_pyz: no Python 3.6 found; no 3.6 bytecode (it runs "
               "from source, ~12 ms slower to start on 3.6)")
-    digest = build(args.output, args.python, py36)
+    py311 = find_py311(args.py311)
+    if py311 is None:
+        print("build_pyz: no Python 3.11 found; no 3.11 bytecode (the "
+              "bundled runtime then compiles the sources on every start)")
+    compilers = {tag: path for tag, path in (("36", py36), ("311", py311))
+                 if path}
+    digest = build(args.output, args.python, compilers)
     print("%s  %s" % (digest, os.path.relpath(args.output)))
 
 

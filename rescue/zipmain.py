@@ -25,19 +25,23 @@ def too_old(version_info):
 def site_packages(main_file, version_info=sys.version_info):
     """Where in the archive to import the package from.
 
-    site-packages-36/ holds it compiled by Python 3.6 (bytecode only, see
-    build_pyz.py), which dom0's 3.6 loads without compiling; any other
-    Python, or an archive built without it, uses the sources.
+    site-packages-<major><minor>/ holds it compiled by that Python
+    (bytecode only, see build_pyz.py: 3.6 for dom0, 3.11 for the bundled
+    runtime), which it loads without compiling; any other Python, or an
+    archive built without it, uses the sources. The launcher's bootstrap
+    applies the same rule.
     """
+    import zipimport
     archive = os.path.dirname(os.path.abspath(main_file))
-    if tuple(version_info[:2]) == (3, 6):
-        import zipimport
-        compiled = os.path.join(archive, "site-packages-36")
-        try:
-            if zipimport.zipimporter(compiled).find_module("rescue"):
-                return compiled
-        except zipimport.ZipImportError:
-            pass
+    compiled = os.path.join(archive, "site-packages-%d%d"
+                            % tuple(version_info[:2]))
+    try:
+        importer = zipimport.zipimporter(compiled)
+        find = getattr(importer, "find_spec", None)     # 3.10 on
+        if (find or importer.find_module)("rescue"):
+            return compiled
+    except zipimport.ZipImportError:
+        pass
     return os.path.join(archive, "site-packages")
 
 

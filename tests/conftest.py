@@ -1,4 +1,5 @@
 """Shared fixtures: the RPM factory and a healthy fixture host."""
+import glob
 import os
 import shutil
 import subprocess
@@ -58,14 +59,49 @@ def zipapp(tmp_path_factory):
     return str(out)
 
 
+def bundled_pythons():
+    """The bundled interpreters (build_runtime.py) to test under too.
+
+    $OVS_RESCUE_TEST_PYTHONS, paths joined by ':' (tests/run sets it after
+    building the runtime; set it empty for none), else whatever
+    dist/runtime/<arch>/python3 holds.
+    """
+    listed = os.environ.get("OVS_RESCUE_TEST_PYTHONS")
+    if listed is not None:
+        return [path for path in listed.split(os.pathsep) if path]
+    return sorted(glob.glob(os.path.join(REPO, "dist", "runtime", "*",
+                                         "python3")))
+
+
+def python_id(path):
+    """dist/runtime/i686/python3 -> i686."""
+    return os.path.basename(os.path.dirname(path))
+
+
+@pytest.fixture(scope="session",
+                params=["3.6"] + bundled_pythons(),
+                ids=lambda param: "py36" if param == "3.6" else
+                python_id(param))
+def pyz_python(request):
+    """Each interpreter the zipapp must run under: dom0's oldest Python 3.6
+    and each bundled runtime."""
+    if request.param == "3.6":
+        return request.getfixturevalue("python36")
+    if not os.access(request.param, os.X_OK):
+        pytest.fail("bundled interpreter %s is missing: run python3 "
+                    "build_runtime.py" % request.param)
+    return request.param
+
+
 @pytest.fixture
-def run_pyz(zipapp, python36):
-    """run_pyz(*argv) -> CompletedProcess of the zipapp under Python 3.6."""
+def run_pyz(zipapp, pyz_python):
+    """run_pyz(*argv) -> CompletedProcess of the zipapp under Python 3.6,
+    then under each bundled interpreter (the test runs once for each)."""
     def run(*argv, **kwargs):
         env = dict(os.environ)
         env.pop("NO_COLOR", None)
         env.update(kwargs.pop("env", {}))
-        return subprocess.run([python36, zipapp] + [str(a) for a in argv],
+        return subprocess.run([pyz_python, zipapp] + [str(a) for a in argv],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, env=env, **kwargs)
     return run

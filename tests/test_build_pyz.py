@@ -63,11 +63,12 @@ def test_archive_of_a_module_is_the_first_file_up_its_path(tmp_path):
     assert archive_of(os.path.join(REPO, "rescue", "cli.py")) is None
 
 
-def test_python36_loads_the_precompiled_tree_and_others_the_sources(zipapp):
+def test_python36_and_311_load_precompiled_trees_and_others_sources(zipapp):
     from rescue.zipmain import site_packages
     main = os.path.join(zipapp, "__main__.py")
     assert site_packages(main, (3, 6, 15)).endswith("/site-packages-36")
-    assert site_packages(main, (3, 11, 7)).endswith("/site-packages")
+    assert site_packages(main, (3, 11, 2)).endswith("/site-packages-311")
+    assert site_packages(main, (3, 12, 1)).endswith("/site-packages")
 
 
 def test_python36_really_imports_bytecode_from_the_archive(zipapp, python36):
@@ -78,7 +79,7 @@ def test_python36_really_imports_bytecode_from_the_archive(zipapp, python36):
     assert "site-packages-36/rescue/cli.pyc" in done.stderr
 
 
-def test_newest_python_runs_the_demo_from_the_sources(zipapp):
+def test_the_test_python_runs_the_demo(zipapp):
     done = subprocess.run([sys.executable, zipapp, "demo"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
@@ -92,3 +93,22 @@ def test_archive_carries_no_extracting_bootstrap(zipapp):
         names = archive.namelist()
     assert not [n for n in names if n.startswith("_bootstrap/")]
     assert "site-packages/rescue/cli.py" in names
+
+
+def test_python311_really_imports_bytecode_from_the_archive(zipapp):
+    from build_pyz import find_py311
+    done = subprocess.run([find_py311(), "-v", zipapp, "--version"],
+                          stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 0
+    assert "site-packages-311/rescue/" in done.stderr
+
+
+def test_bytecode_trees_hold_no_sources(zipapp):
+    import zipfile
+    with zipfile.ZipFile(zipapp) as archive:
+        names = archive.namelist()
+    for tree in ("site-packages-36/", "site-packages-311/"):
+        modules = [n for n in names if n.startswith(tree + "rescue/")]
+        assert tree + "rescue/cli.pyc" in modules
+        assert not [n for n in modules if n.endswith(".py")]
