@@ -2,6 +2,7 @@
 from rescue import apply
 from rescue.errors import EXIT_OK, Refused
 from rescue.host import load_facts
+from rescue.records import record
 from rescue.bootdir import boot_dir
 from rescue.plan import NoTarget, is_noop, landing_problems
 from rescue.render import to_json
@@ -10,42 +11,48 @@ from rescue.render_change import (change_document, change_text,
                                   refusal_document, refusal_text)
 
 
-def run_change(args, out, decide):
+# command: "rollback" or "undo"; dry_run, as_json: the flags; wait: seconds
+# to wait for another run's lock; any_build: --any-build
+Options = record("Options", "command dry_run wait as_json any_build")
+
+
+
+def run_change(source, options, out, decide):
     """decide(facts) -> Plan; the command's whole life from facts to text."""
-    facts = load_facts(args)
+    facts = load_facts(source)
     try:
-        if args.dry_run:
+        if options.dry_run:
             plan = decide(facts)
             if not is_noop(plan):       # the checks the real run makes
-                if args.snapshot:       # a replay has no mounts to look at
+                if source.snapshot:     # a replay has no mounts to look at
                     apply.plan_problems(facts, plan)
                 else:
-                    apply.preflight(boot_dir(args.root), facts, plan)
+                    apply.preflight(boot_dir(source.root), facts, plan)
             result = apply.Result(plan, False, None, ())
         else:
-            result = apply.execute(facts, decide, args.wait)
+            result = apply.execute(facts, decide, options.wait)
     except Refused as refusal:
-        if not (args.json or isinstance(refusal, NoTarget)):
+        if not (options.as_json or isinstance(refusal, NoTarget)):
             raise                   # one line on stderr, as any error
-        _print_refusal(args, out, refusal)
+        _print_refusal(options, out, refusal)
         return refusal.exit_code
     plan = result.plan
-    warnings = landing_problems(plan, inspect_host(facts, args.any_build))
+    warnings = landing_problems(plan, inspect_host(facts, options.any_build))
     warnings += result.warnings
-    if args.json:
-        print(to_json(change_document(plan, args.dry_run, result.changed,
+    if options.as_json:
+        print(to_json(change_document(plan, options.dry_run, result.changed,
                                       result.backup, warnings)),
               file=out)
     else:
-        print(change_text(plan, args.dry_run, result.changed, result.backup,
+        print(change_text(plan, options.dry_run, result.changed, result.backup,
                           warnings), file=out)
     return EXIT_OK
 
 
-def _print_refusal(args, out, refusal):
+def _print_refusal(options, out, refusal):
     details = getattr(refusal, "details", ())
-    if args.json:
-        print(to_json(refusal_document(args.command, args.dry_run,
+    if options.as_json:
+        print(to_json(refusal_document(options.command, options.dry_run,
                                        str(refusal), details)), file=out)
     else:
         print(refusal_text(str(refusal), details), file=out)

@@ -8,6 +8,24 @@ OLD = "2.6.32.12-0.7.1.xs5.6.100.323.170596xen"
 RUNNING = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
 HOTFIX = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"   # no module package
 PACKAGE_LIST = "packages.txt"
+# The installer's extlinux.conf of a 6.2 host, its default entry first.
+EXTLINUX = """\
+default xe
+prompt 1
+timeout 50
+
+label xe
+  # XenServer
+  kernel mboot.c32
+  append /boot/xen.gz dom0_mem=752M,max:752M --- /boot/vmlinuz-2.6-xen \
+root=LABEL=root-xs042 ro console=hvc0 console=tty0 --- /boot/initrd-2.6-xen.img
+
+label fallback
+  # XenServer (Xen 4.1.5 / Linux %s)
+  kernel mboot.c32
+  append /boot/xen.gz --- /boot/vmlinuz-%s root=LABEL=root-xs042 ro --- \
+/boot/initrd-%s.img
+""" % (OLD, OLD, OLD)
 
 
 def sample_package_list():
@@ -20,6 +38,7 @@ def build_sample_host(root):
     for release in (OLD, RUNNING, HOTFIX):
         sample.write_kernel(root, release)
     sample.point_at(root, HOTFIX)          # the hotfix repointed the links
+    sample.write_file(root, "/boot/extlinux.conf", EXTLINUX.encode())
     listing = sample_package_list()
     packages, _ = rpmdb.parse_query_output(listing)
     for versions in packages.values():

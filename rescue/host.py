@@ -1,35 +1,49 @@
-"""From command-line options to a report: gather once, then decide."""
+"""The boundary: command-line options become plain values, facts a report.
+
+argparse's Namespace stops at the command modules: they turn it into a
+Source (what to read) and explicit values; everything below takes those.
+"""
 from rescue.facts import default_running, gather
+from rescue.records import record
 from rescue.report import inspect_host
 
+# root, dbpath: the host's root and RPM database inside it
+# running: the running kernel, or None (unknown; from a snapshot: its own)
+# packages: a saved package listing read instead of rpm, or None
+# snapshot: a snapshot file replayed instead of the host, or None
+# timeout: seconds rpm may take; firmware: "bios", "uefi" or None
+Source = record("Source", "root dbpath running packages snapshot timeout "
+                          "firmware")
 
-def running_kernel(args):
-    if args.running_kernel is not None:
-        return args.running_kernel
-    return default_running(args.root)
+
+def source_of(args):
+    """The host (or the snapshot) a command's options name."""
+    running = args.running_kernel
+    if running is None and not args.snapshot:
+        running = default_running(args.root)
+    return Source(args.root, args.dbpath, running, args.packages,
+                  args.snapshot, args.timeout, args.firmware)
 
 
-def load_facts(args):
+def load_facts(source):
     """The facts of the host, or of the snapshot replayed instead of it."""
-    if args.snapshot:
+    if source.snapshot:
         from rescue.snapshot import replay_facts
-        return replay_facts(args.snapshot, args.running_kernel)
-    return gather(args.root, args.dbpath, running_kernel(args),
-                  args.packages, args.timeout, args.firmware)
+        return replay_facts(source.snapshot, source.running)
+    return gather(source.root, source.dbpath, source.running,
+                  source.packages, source.timeout, source.firmware)
 
 
-def load_report(args):
-    facts = load_facts(args)
-    return facts, inspect_host(facts, any_build=args.any_build)
+def load_report(source, any_build):
+    facts = load_facts(source)
+    return facts, inspect_host(facts, any_build=any_build)
 
 
-def print_report(args, out, text):
-    """Print the report as JSON or with `text(report, colour)`; return it."""
+def print_report(report, as_json, out, text):
+    """Print the report as JSON or with `text(report, colour)`."""
     from rescue.render import report_document, to_json
     from rescue.textout import use_colour
-    _, report = load_report(args)
-    if args.json:
+    if as_json:
         print(to_json(report_document(report)), file=out)
     else:
         print(text(report, use_colour(out)), file=out)
-    return report

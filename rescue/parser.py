@@ -15,7 +15,7 @@ from rescue.run import DEFAULT_TIMEOUT
 COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "demo", "help")
 # These make no use of the host options and refuse them rather than ignore.
 WITHOUT_COMMON_OPTIONS = ("demo", "help")
-SHORT_FLAGS = "hqV"
+SHORT_FLAGS = "hqvV"
 
 COMMON_SUMMARY = """\
 common options, before or after the command (ovs-rescue help options):

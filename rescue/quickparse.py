@@ -17,7 +17,7 @@ _VALUES = {"--root": "root", "--dbpath": "dbpath", "--packages": "packages",
 _FLAGS = {"--any-build": "any_build", "--json": "json"}
 _COMMAND_FLAGS = {"check": {"--nagios": "nagios", "--quiet": "quiet",
                             "-q": "quiet"},
-                  "status": {}}
+                  "status": {"--verbose": "verbose", "-v": "verbose"}}
 # every spelling of a common option, exactly: nothing is abbreviated
 COMMON_OPTIONS = frozenset(_VALUES) | frozenset(_FLAGS)
 

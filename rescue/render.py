@@ -111,10 +111,20 @@ def host_lines(report):
     return lines
 
 
+def short_host_lines(report):
+    """The four lines under the verdict of check and status."""
+    lines = field("boot", "%s: %s" % (report.next_boot.layout.name,
+                                      boot_line(report.next_boot)), indent=0)
+    lines += field("OVS", "build %s" % report.ovs_build, indent=0)
+    lines += field("running", report.running or "unknown", indent=0)
+    lines += field("pending", report.pending or "none", indent=0)
+    return lines
+
+
 def boot_line(next_boot):
     """Which layout, read from which file and entry."""
     if next_boot.config_path is None:
-        return "no boot loader config: assumed"
+        return "no boot loader config found; 5.6-6.2 links assumed"
     entry = next_boot.entry
     which = ("entry %r" % entry.title) if entry else "no entry"
     return "%s, %s" % (next_boot.config_path, which)
@@ -180,20 +190,7 @@ def _short_module_path(kernel):
 
 
 def check_text(report, colour=False):
-    lines = [paint(verdict(report), report.ok, colour)] + host_lines(report)
-    return "\n".join(lines + problem_lines(report) + fix_lines(report)
-                     + note_lines(report))
-
-
-def status_text(report, colour=False):
-    lines = [paint(verdict(report), report.ok, colour)] + host_lines(report)
-    lines += ["", "Kernels, newest first (R running, P pending):"]
-    if not report.kernels:
-        lines.append("  (no kernel images in /boot)")
-    for kernel in report.kernels:
-        lines += kernel_lines(kernel)
-    if report.ignored:
-        lines += wrap("Ignored in /boot (no kernel of this layout): "
-                      + ", ".join(report.ignored), indent=2)
+    lines = [paint(verdict(report), report.ok, colour)]
+    lines += short_host_lines(report)
     return "\n".join(lines + problem_lines(report) + fix_lines(report)
                      + note_lines(report))

@@ -105,3 +105,35 @@ def run_pyz(zipapp, pyz_python):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, env=env, **kwargs)
     return run
+
+
+@pytest.fixture
+def terminal(tmp_path, zipapp, python36):
+    """terminal(argv, env) -> the screen, as lines, after an operator typed
+    `ovs-rescue ARGV` at a `$ ` prompt in an 80x24 tmux pane."""
+    if not shutil.which("tmux"):
+        pytest.fail("tmux is needed for the terminal tests (tests/run "
+                    "installs it)")
+    socket = str(tmp_path / "tmux")
+    tmux = ["tmux", "-S", socket, "-f", "/dev/null"]
+
+    def screen(argv, env=(), escapes=False, typed=None):
+        """typed: what the operator's line shows, if not argv (a test root's
+        long --root would wrap; on the host it is not there)."""
+        script = ('printf "$ ovs-rescue %s\\n"; env %s %s %s %s; printf "$ "; '
+                  "tmux -S %s wait-for -S shown; sleep 60" % (
+                      typed or " ".join(argv), " ".join(env), python36, zipapp,
+                      " ".join(argv), socket))
+        subprocess.run(tmux + ["new-session", "-d", "-x", "80", "-y", "24",
+                               "sh", "-c", script], check=True)
+        try:
+            subprocess.run(tmux + ["wait-for", "shown"], check=True,
+                           timeout=30)
+            shown = subprocess.run(
+                tmux + ["capture-pane", "-p"] + (["-e"] if escapes else []),
+                check=True, stdout=subprocess.PIPE,
+                universal_newlines=True).stdout
+        finally:
+            subprocess.run(tmux + ["kill-server"], stderr=subprocess.DEVNULL)
+        return shown.rstrip("\n").split("\n")
+    return screen

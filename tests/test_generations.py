@@ -67,7 +67,7 @@ def test_the_xcpng_host_from_the_issue_is_no_longer_called_unsafe(
 def test_status_names_the_layout_and_the_module_package(rpm_factory, root,
                                                         capsys):
     gen.xs8_host(root, rpm_factory)
-    code, out, _ = run_cli(capsys, "status", "--root", root,
+    code, out, _ = run_cli(capsys, "status", "-v", "--root", root,
                            "--running-kernel", gen.XS8_UNAME)
     assert code == 0
     assert "XCP-ng 8.x (xs8)" in out and "\nboot     /boot/grub" in out

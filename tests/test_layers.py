@@ -53,3 +53,23 @@ def test_a_pure_module_imports_only_pure_modules(module):
 def test_the_check_catches_an_impure_import():
     stdlib, ours = imports_of("facts")
     assert "os" in stdlib and "rpmdb" in ours
+
+
+# Where argparse's Namespace may go: parsing, the boundary, the commands.
+NAMESPACE_MODULES = {"cli", "parser", "quickparse", "host", "suggest"}
+
+
+def test_the_namespace_stops_at_the_command_modules():
+    """No function below the command modules takes `args`."""
+    offenders = []
+    for name in sorted(os.listdir(PACKAGE)):
+        module = name[:-3]
+        if not name.endswith(".py") or module in NAMESPACE_MODULES:
+            continue
+        with open(os.path.join(PACKAGE, name)) as source:
+            tree = ast.parse(source.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and any(
+                    a.arg == "args" for a in node.args.args):
+                offenders.append("%s.%s" % (module, node.name))
+    assert offenders == []

@@ -8,3 +8,12 @@ def add_change_arguments(parser):
     parser.add_argument("--wait", metavar="SECONDS", type=float, default=0.0,
                         help="wait this long for another run's lock "
                              "(default: fail at once)")
+
+
+def run_change_command(args, out, decide):
+    """rollback and undo: their options as plain values, then run_change."""
+    from rescue.change import Options, run_change
+    from rescue.host import source_of
+    options = Options(args.command, args.dry_run, args.wait, args.json,
+                      args.any_build)
+    return run_change(source_of(args), options, out, decide)

@@ -1,6 +1,6 @@
 """`check`: is it safe to reboot? Exit 0 yes, 1 no."""
 from rescue.errors import EXIT_OK, EXIT_UNSAFE, UsageError
-from rescue.host import load_report, print_report
+from rescue.host import load_report, print_report, source_of
 from rescue.render import check_text
 
 NAME = "check"
@@ -22,10 +22,9 @@ def run(args, out):
                          % ("--json" if args.json else "--nagios"))
     if args.nagios:
         return run_nagios(args, out)
-    if args.quiet:
-        report = load_report(args)[1]
-    else:
-        report = print_report(args, out, check_text)
+    report = load_report(source_of(args), args.any_build)[1]
+    if not args.quiet:
+        print_report(report, args.json, out, check_text)
     return EXIT_OK if report.ok else EXIT_UNSAFE
 
 
@@ -33,6 +32,7 @@ def run_nagios(args, out):
     from rescue.nagios import nagios_result
     if args.json:
         raise UsageError("--nagios and --json cannot be used together")
-    code, line = nagios_result(load_report(args)[1])
+    code, line = nagios_result(load_report(source_of(args),
+                                           args.any_build)[1])
     print(line, file=out)
     return code

@@ -44,6 +44,8 @@ def run(args, out):
             out.flush()
             code = main(argv)
             print("[exit %d]" % code, file=out)
+            if getattr(out, "failure", None):
+                break                   # `demo | head`: the reader left
     finally:
         if args.keep:
             print("\nkept %s" % root, file=out)

@@ -9,10 +9,12 @@ def add_arguments(parser):
 
 
 def run(args, out):
-    from rescue.host import running_kernel
+    from rescue.host import source_of
     from rescue.render import to_json
     from rescue.snapshot import take_snapshot
-    document = take_snapshot(args.root, args.dbpath, running_kernel(args),
-                             args.packages, args.timeout, args.firmware)
+    source = source_of(args)
+    document = take_snapshot(source.root, source.dbpath, source.running,
+                             source.packages, source.timeout,
+                             source.firmware)
     print(to_json(document), file=out)
     return 0
