@@ -87,16 +87,28 @@ def unsafe_reason(report):
     return "the boot pair is not one kernel's image and initrd"
 
 
-def kernel_reason(kernel):
-    """The headline's words for why a kernel is not safe: the first of its
-    problems that stops it, named for what it is."""
+def why_not_safe(kernel):
+    """The first thing that stops a kernel, in a word or two."""
     if kernel.image is None:
-        return "has no kernel image"
+        return "no image"
     if kernel.initrd is None:
-        return "has no initrd"
+        return "no initrd"
     if any("dracut never ran" in p for p in kernel.problems):
-        return "has an initrd dracut never rebuilt"
-    return "has no usable OVS module"
+        return "stale initrd"
+    if kernel.other_build:
+        return "other OVS build"
+    if kernel.module_package is None:
+        return "no module"
+    return "bad module"
+
+
+_HEADLINES = {"no image": "has no kernel image", "no initrd": "has no initrd",
+              "stale initrd": "has an initrd dracut never rebuilt"}
+
+
+def kernel_reason(kernel):
+    """The headline's words for why a kernel is not safe."""
+    return _HEADLINES.get(why_not_safe(kernel), "has no usable OVS module")
 
 
 def host_lines(report):

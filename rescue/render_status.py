@@ -6,7 +6,8 @@ than fit, the running, pending and safe ones come first and the rest are
 summed up in one line; `status -v` has every detail.
 """
 from rescue.render import (fix_lines, kernel_lines, note_lines,
-                           problem_lines, short_host_lines, verdict)
+                           problem_lines, short_host_lines, verdict,
+                           why_not_safe)
 from rescue.textout import WIDTH, paint, wrap
 
 ROWS = 22           # 24, less the typed command and the next prompt
@@ -19,17 +20,7 @@ def short_reason(kernel):
         return "crash kernel"
     if kernel.eligible:
         return "safe"
-    if kernel.image is None:
-        return "NOT SAFE: no image"
-    if kernel.initrd is None:
-        return "NOT SAFE: no initrd"
-    if any("dracut never ran" in p for p in kernel.problems):
-        return "NOT SAFE: stale initrd"
-    if kernel.other_build:
-        return "NOT SAFE: other OVS build"
-    if kernel.module_package is None:
-        return "NOT SAFE: no module"
-    return "NOT SAFE: bad module"
+    return "NOT SAFE: " + why_not_safe(kernel)
 
 
 def kernel_row(kernel):

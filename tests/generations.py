@@ -82,11 +82,7 @@ console=hvc0 console=tty0 quiet vga=785 splash plymouth.ignore-serial-consoles
 
 
 def write(root, path, text):
-    full = os.path.join(root, path.lstrip("/"))
-    os.makedirs(os.path.dirname(full), exist_ok=True)
-    with open(full, "w") as out:
-        out.write(text)
-    return full
+    return sample.write_file(root, path, text.encode())
 
 
 def xs62_host(root, factory, kernels, pending, default="xe", kdump=None):
