@@ -296,12 +296,16 @@ if unsafe_path "$python" "$archive"; then
   done
 fi
 exec "$python" -I -S -c 'import sys
-archive = sys.argv[1]
-sys.argv[:2] = [archive]
-sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
-                archive + "/site-packages"]
-from rescue.cli import main
-sys.exit(main())' "$archive" "$@"
+try:
+    archive = sys.argv[1]
+    sys.argv[:2] = [archive]
+    sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
+                    archive + "/site-packages"]
+    from rescue.cli import exit_now, main
+except KeyboardInterrupt:
+    sys.stderr.write("ovs-rescue: interrupted\n")
+    sys.exit(130)
+exit_now(main())' "$archive" "$@"
 EOF
 }
 

@@ -287,6 +287,19 @@ def test_launcher_runs_the_zipapp_isolated_and_writes_nothing(
     assert list(home.iterdir()) == [] and tree_state(host) == before
 
 
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_launcher_keeps_the_verdict_when_stdout_cannot_be_written(
+        host, install, tmp_path, redirect):
+    install(host)
+    launcher, _ = local_launcher(host, tmp_path)
+    done = subprocess.run(
+        "%s check --root %s --running-kernel %s %s" % (launcher, host, K835,
+                                                       redirect),
+        shell=True, stderr=subprocess.PIPE, universal_newlines=True)
+    assert done.returncode == 1, done.stderr
+    assert "Exception" not in done.stderr and "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("change, why", [
     (lambda a: os.chmod(a, 0o775), "is writable by group or others"),
     (lambda a: os.chown(os.path.dirname(a), 65534, -1), "is owned by uid"),
