@@ -6,7 +6,6 @@ the same kind of type from plain functions. Only what the tool uses:
 positional or keyword construction, field access, _replace, _fields,
 equality and repr as tuples have them.
 """
-from operator import itemgetter
 
 
 def record(typename, field_names):
@@ -43,5 +42,11 @@ def record(typename, field_names):
                  "_replace": _replace, "__repr__": __repr__,
                  "__getnewargs__": __getnewargs__}
     for index, name in enumerate(fields):
-        namespace[name] = property(itemgetter(index))
+        namespace[name] = property(_getter(index))
     return type(typename, (tuple,), namespace)
+
+
+def _getter(index):
+    """self[index], as a property reads it (operator.itemgetter would cost
+    an import on every start)."""
+    return lambda self: self[index]
