@@ -290,3 +290,13 @@ def test_a_modern_host_replays_from_its_snapshot(rpm_factory, root, capsys,
                                           gen.XS8_UNAME])
     replay = run_cli(capsys, *command + ["--snapshot", saved])
     assert replay == on_host
+
+
+def test_extlinux_without_serial_entries_is_read_alike(rpm_factory, root,
+                                                      capsys):
+    from rescue import demo
+    gen.xs62_host(root, rpm_factory, [Kernel(K835), Kernel(K847)], K847)
+    gen.write(root, "/boot/extlinux.conf", demo.EXTLINUX)
+    code, doc, _ = check(capsys, root, running=K835)
+    assert code == 0 and doc["layout"]["entry"] == "XenServer"
+    assert doc["layout"]["config"] == "/boot/extlinux.conf"
