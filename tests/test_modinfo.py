@@ -72,7 +72,7 @@ def test_parser_survives_corrupted_real_modules(noise):
 
 def test_only_the_parts_of_a_module_that_name_its_kernel_are_read(tmp_path):
     """A real openvswitch.ko is megabytes: the header, section table,
-    names and .modinfo are read, not the whole file (strace counts)."""
+    names and .modinfo are read, not the whole file (reads counted)."""
     import os
     path = tmp_path / "big.ko"
     elf = sample.module_elf("4.19.0+1")
