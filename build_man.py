@@ -4,6 +4,9 @@ text `ovs-rescue help` prints, so the two cannot drift.
 
 Usage: python3 build_man.py [--output FILE]
 
+python3 build_pyz.py writes the same page beside the zipapp it builds
+(dist/ovs-rescue.8), where install.sh looks for it.
+
 Paragraphs are filled by man; indented blocks (tables, examples) are kept
 as written. The date comes from SOURCE_DATE_EPOCH (default as build_pyz.py)
 so that two builds of one commit are identical.
@@ -82,19 +85,25 @@ def man_page(text, version, epoch):
     return "\n".join(out) + "\n"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=DEFAULT_OUTPUT)
-    args = parser.parse_args()
+def build(output):
+    """Write the man page of this tree to output (build_pyz.py calls this
+    too, so a bundle's page and zipapp come from one tree)."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
     with open(os.path.join(HERE, "rescue", "data", "manual.txt"),
               encoding="utf-8") as source:
         text = source.read()
     sys.path.insert(0, HERE)
     from rescue import __version__
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    with open(args.output, "w", encoding="utf-8") as out:
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    with open(output, "w", encoding="utf-8") as out:
         out.write(man_page(text, __version__, epoch))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", default=DEFAULT_OUTPUT)
+    args = parser.parse_args()
+    build(args.output)
     print(os.path.relpath(args.output))
 
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Build dist/ovs-rescue.pyz, a zipapp of the `rescue` package, with shiv.
+"""Build dist/ovs-rescue.pyz, a zipapp of the `rescue` package, with shiv,
+and the man page ovs-rescue.8 beside it (build_man.py), as install.sh
+takes them.
 
 Usage: python3 build_pyz.py [--python PATH] [--output FILE] [--py36 PATH]
                             [--py311 PATH]
@@ -7,7 +9,7 @@ Usage: python3 build_pyz.py [--python PATH] [--output FILE] [--py36 PATH]
 Needs only python3: when shiv is not importable it makes .venv-build/ with
 the pinned shiv and runs itself again there. The build is reproducible
 (sorted inputs, fixed timestamps from SOURCE_DATE_EPOCH) and prints the
-zipapp's sha256.
+zipapp's sha256, then the man page's.
 
 When a Python 3.6 is found (--py36, $OVS_RESCUE_PY36, pyenv's 3.6.15 or
 python3.6 on PATH), the package is also compiled by it into
@@ -27,6 +29,8 @@ import tempfile
 import time
 import venv
 import zipfile
+
+import build_man
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHIV = "shiv==1.0.8"
@@ -220,6 +224,13 @@ def main():
                  if path}
     digest = build(args.output, args.python, compilers)
     print("%s  %s" % (digest, os.path.relpath(args.output)))
+    # The page install.sh stages with this zipapp: beside it, by its name.
+    page = os.path.join(os.path.dirname(os.path.abspath(args.output)),
+                        "ovs-rescue.8")
+    build_man.build(page)
+    with open(page, "rb") as built:
+        print("%s  %s" % (hashlib.sha256(built.read()).hexdigest(),
+                          os.path.relpath(page)))
 
 
 if __name__ == "__main__":

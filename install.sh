@@ -1,9 +1,10 @@
 #!/bin/sh
 # Stage ovs-rescue on a host: the zipapp next to what it repairs (default
 # /boot/ovs-rescue/ovs-rescue.pyz), the bundled Python for the host's
-# architecture (/boot/ovs-rescue/runtime/python3) and a launcher,
-# /usr/local/sbin/ovs-rescue. Idempotent, atomic (temp file + rename), and it
-# runs `check` at the end.
+# architecture (/boot/ovs-rescue/runtime/python3), a launcher,
+# /usr/local/sbin/ovs-rescue, and the man page beside the zipapp,
+# /usr/local/share/man/man8/ovs-rescue.8. Idempotent, atomic (temp file +
+# rename), and it runs `check` at the end.
 # POSIX sh on purpose: XenServer 6.x dom0 has an old bash and no Python 3.
 set -u
 unset CDPATH
@@ -18,7 +19,8 @@ usage="usage: install.sh [--prefix DIR] [--python PATH] [--root DIR]
   --root DIR      install below DIR (an image or a test root); the launcher
                   names paths as the host will see them (default /)
   --archive FILE  the zipapp to install (default: ovs-rescue.pyz beside this
-                  script, else dist/ovs-rescue.pyz)
+                  script, else dist/ovs-rescue.pyz); the man page
+                  ovs-rescue.8 beside it is installed too, if there
   --runtime DIR   the bundled runtimes, one folder per architecture (default:
                   runtime/ beside this script, else dist/runtime); without
                   one for the host, python3 on PATH is used
@@ -162,6 +164,11 @@ if [ -z "$archive" ]; then
     "$here/dist; build it (python3 build_pyz.py) or pass --archive FILE"
 fi
 [ -f "$archive" ] || die 3 "zipapp $archive is not a file; check --archive"
+# The man page of the same build lies beside the zipapp (build_pyz.py).
+case $archive in
+  */*) man_src=${archive%/*}/ovs-rescue.8 ;;
+  *) man_src=ovs-rescue.8 ;;
+esac
 
 # The interpreter: --python, else the bundled runtime of this architecture,
 # else python3 on PATH.
@@ -237,8 +244,19 @@ want=$(sha256 "$archive") || die 3 "cannot read $archive"
 target_dir=$root$prefix
 target=$target_dir/ovs-rescue.pyz
 runtime_link=$target_dir/runtime
-launcher_dir=$root/usr/local/sbin
+local_prefix=/usr/local                  # the launcher's
+launcher_dir=$root$local_prefix/sbin
 launcher=$launcher_dir/ovs-rescue
+# man and man-db map the PATH entry .../sbin to .../share/man.
+man_page=$root$local_prefix/share/man/man8/ovs-rescue.8
+man_want=
+if [ -f "$man_src" ]; then
+  man_want=$(sha256 "$man_src") || die 3 "cannot read $man_src"
+fi
+# Not a failure: `ovs-rescue help` prints the same text on any console.
+man_skipped() {
+  say "skipped the man page: no $man_src (ovs-rescue help has its text)"
+}
 
 # The runtime's manifest, `sha256  name` a file, as sha256sum -c reads it;
 # checked against the build's SHA256SUMS (runtime/ or runtime/ARCH/) if any.
@@ -330,12 +348,16 @@ if [ -f "$launcher" ] && [ ! -L "$launcher" ] &&
    [ "$(cat -- "$launcher")" = "$(launcher_text)" ]; then :; else
   changes="$changes launcher"
 fi
+[ -z "$man_want" ] || same_file "$man_src" "$man_page" ||
+  changes="$changes manpage"
 
 if $check_only; then
   if [ -z "$changes" ]; then
     say "up to date: $target" "  sha256 $want"
     [ -z "$runtime_src" ] || say "up to date: $runtime_link ($arch)"
     say "up to date: $launcher"
+    [ -z "$man_want" ] || say "up to date: $man_page"
+    [ -n "$man_want" ] || man_skipped
     exit 0
   fi
   for what in $changes; do
@@ -343,8 +365,10 @@ if $check_only; then
       zipapp) say "would install $target" "  sha256 $want" ;;
       runtime) say "would install $runtime_link ($arch)" ;;
       launcher) say "would write $launcher" ;;
+      manpage) say "would install $man_page" ;;
     esac
   done
+  [ -n "$man_want" ] || man_skipped
   exit 1
 fi
 
@@ -447,6 +471,16 @@ if [ "${changes#* launcher}" != "$changes" ]; then
   commit_file "$launcher"
 else
   say "unchanged: $launcher"
+fi
+
+if [ "${changes#* manpage}" != "$changes" ]; then
+  temp_beside "$man_page"
+  copy_checked "$man_src" "$man_want"
+  commit_file "$man_page" 0644
+elif [ -n "$man_want" ]; then
+  say "unchanged: $man_page"
+else
+  man_skipped
 fi
 [ -n "$changes" ] || say "nothing changed"
 

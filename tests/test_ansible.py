@@ -1,6 +1,7 @@
 """The Ansible play, for real with ansible-core, against five fake-root hosts."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -89,10 +90,20 @@ def roots_of(inventory):
                            open(inventory).read(), re.M))
 
 
+def man_page(root):
+    return os.path.join(root, "usr", "local", "share", "man", "man8",
+                        "ovs-rescue.8")
+
+
 def test_each_host_gets_the_runtime_of_its_arch_or_its_own_python(
-        fleet, tmp_path, python36):
+        fleet, tmp_path, python36, zipapp):
     play(fleet, tmp_path)
+    with open(os.path.join(os.path.dirname(zipapp), "ovs-rescue.8"),
+              "rb") as built:
+        page = built.read()
     for name, root in roots_of(fleet).items():
+        with open(man_page(root), "rb") as installed:
+            assert installed.read() == page, name
         runtime = os.path.join(root, "boot", "ovs-rescue", "runtime")
         launcher = open(os.path.join(root, "usr", "local", "sbin",
                                      "ovs-rescue")).read()
@@ -134,3 +145,17 @@ def test_check_mode_installs_nothing_says_what_would_change_and_checks(
     play(fleet, tmp_path)
     code, output = play(fleet, tmp_path, "--check")
     assert code == 2 and all(s[1] == 0 for s in recap(output).values())
+
+
+def test_a_zipapp_without_a_man_page_beside_it_is_staged_without_one(
+        fleet, tmp_path, zipapp):
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    shutil.copy(zipapp, str(lone / "ovs-rescue.pyz"))
+    code, output = play(fleet, tmp_path, "-l", "xs01", "-e",
+                        "ovs_rescue_pyz=%s" % (lone / "ovs-rescue.pyz"))
+    assert code == 0 and recap(output)["xs01"][3] == 0, output
+    root = roots_of(fleet)["xs01"]
+    assert os.path.exists(os.path.join(root, "usr", "local", "sbin",
+                                       "ovs-rescue"))
+    assert not os.path.exists(man_page(root))

@@ -29,6 +29,22 @@ def test_two_builds_of_one_commit_are_byte_identical(zipapp, tmp_path):
     assert sha256(again) in printed
 
 
+def test_build_writes_build_mans_page_beside_the_zipapp(zipapp,
+                                                       tmp_path):
+    again = tmp_path / "again.pyz"
+    printed = build(again).splitlines()
+    page = tmp_path / "ovs-rescue.8"
+    assert printed[1].split()[0] == sha256(page)
+    with open(os.path.join(os.path.dirname(zipapp), "ovs-rescue.8"),
+              "rb") as first:
+        assert first.read() == page.read_bytes()
+    alone = tmp_path / "alone.8"
+    subprocess.run([sys.executable, os.path.join(REPO, "build_man.py"),
+                    "--output", str(alone)], check=True,
+                   stdout=subprocess.DEVNULL)
+    assert alone.read_bytes() == page.read_bytes()
+
+
 def test_build_prints_the_sha256_it_wrote(tmp_path):
     out = tmp_path / "ovs-rescue.pyz"
     printed = build(out)

@@ -5,6 +5,7 @@ binary beside files of the names build_runtime.py writes.
 """
 import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -47,16 +48,29 @@ def paths(root):
             os.path.join(root, "usr", "local", "sbin", "ovs-rescue"))
 
 
+def man_page(root):
+    """Where the man page goes: share/man/man8 of the launcher's prefix."""
+    return os.path.join(root, "usr", "local", "share", "man", "man8",
+                        "ovs-rescue.8")
+
+
+def built_man_page(zipapp):
+    """The page build_pyz.py wrote beside the zipapp."""
+    return os.path.join(os.path.dirname(zipapp), "ovs-rescue.8")
+
+
 STAGED_PYTHON = "/boot/ovs-rescue/runtime/python3"
 
 
 @pytest.fixture
 def bundle(tmp_path, zipapp, python36):
-    """A release bundle: install.sh, ovs-rescue.pyz, runtime/<arch>/."""
+    """A release bundle: install.sh, ovs-rescue.pyz, ovs-rescue.8,
+    runtime/<arch>/."""
     folder = tmp_path / "bundle"
     folder.mkdir()
     shutil.copy(INSTALL, str(folder / "install.sh"))
     shutil.copy(zipapp, str(folder / "ovs-rescue.pyz"))
+    shutil.copy(built_man_page(zipapp), str(folder / "ovs-rescue.8"))
     standin_runtime(folder / "runtime", python36)
     return str(folder)
 
@@ -695,3 +709,126 @@ def test_unsafe_path_of_install_sh_and_the_launcher(tmp_path, shell, steps,
         assert done.returncode == 1 and done.stdout == ""
     else:
         assert done.returncode == 0 and why in done.stdout, done.stdout
+
+
+# The man page -----------------------------------------------------------
+
+def kill_at_rename(path=None):
+    """strace argv: SIGKILL at the first rename (touching path, if given)."""
+    only = ["-P", path] if path else []
+    return ["strace", "-f", "-qq", "-o", os.devnull] + only + [
+        "-e", "trace=rename,renameat,renameat2",
+        "-e", "inject=rename,renameat,renameat2:signal=SIGKILL"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_install_puts_the_man_page_under_the_launchers_prefix(
+        host, install, zipapp, shell):
+    done = install(host, shell=shell)
+    assert done.returncode == 0, done.stderr
+    page = man_page(host)
+    assert sha256(page) == sha256(built_man_page(zipapp))
+    info = os.stat(page)
+    assert stat.S_IMODE(info.st_mode) == 0o644
+    assert (info.st_uid, info.st_gid) == (0, 0)
+    assert "installed %s\n" % page in done.stdout
+    assert leftovers(host) == []
+
+
+@pytest.mark.parametrize("render", [
+    lambda page: ["groff", "-man", "-Tutf8", "-ww", "-rLL=80n", page],
+    lambda page: ["man", "--warnings=w", "-l", page],
+    # by name, in the man tree of the launcher's prefix, as operators ask
+    lambda page: ["man", "--warnings=w", "-M", page.rsplit("/", 2)[0],
+                  "8", "ovs-rescue"],
+], ids=["groff", "man -l", "man 8 ovs-rescue"])
+def test_the_installed_man_page_renders_without_a_warning(host, install,
+                                                          render):
+    argv = render(man_page(host))
+    if not shutil.which(argv[0]):
+        pytest.fail("%s is needed to render the man page (tests/run installs "
+                    "it)" % argv[0])
+    install(host)
+    done = subprocess.run(argv, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True,
+                          env=dict(os.environ, LC_ALL="C.UTF-8",
+                                   MANWIDTH="80"))
+    assert done.returncode == 0 and done.stderr == ""
+    text = re.sub(r".\x08", "", done.stdout)      # no overstrike bold
+    assert text.startswith("OVS-RESCUE(8)") and "\nEXIT CODES\n" in text
+
+
+def test_a_second_install_leaves_the_man_page_untouched(host, install):
+    install(host)
+    kept = os.stat(man_page(host)).st_mtime_ns
+    done = install(host)
+    assert "unchanged: %s\n" % man_page(host) in done.stdout
+    assert "nothing changed" in done.stdout
+    assert os.stat(man_page(host)).st_mtime_ns == kept
+
+
+def test_a_new_man_page_alone_is_installed_and_reported_by_check_only(
+        host, bundle):
+    run_bundle(bundle, host)
+    kept = [os.stat(p).st_mtime_ns for p in paths(host)]
+    with open(os.path.join(bundle, "ovs-rescue.8"), "a") as newer:
+        newer.write(".PP\nA newer page.\n")
+    before = tree_state(host)
+    done = run_bundle(bundle, host, "--check-only")
+    assert done.returncode == 1 and tree_state(host) == before
+    assert [l for l in done.stdout.splitlines() if l.startswith("would")] \
+        == ["would install %s" % man_page(host)]
+    done = run_bundle(bundle, host)
+    assert done.returncode == 0 and "installed %s\n" % man_page(host) \
+        in done.stdout
+    assert sha256(man_page(host)) == sha256(os.path.join(bundle,
+                                                         "ovs-rescue.8"))
+    assert [os.stat(p).st_mtime_ns for p in paths(host)] == kept
+    done = run_bundle(bundle, host, "--check-only")
+    assert done.returncode == 0
+    assert "up to date: %s\n" % man_page(host) in done.stdout
+
+
+def test_a_bundle_without_the_man_page_installs_the_rest_and_says_so(
+        host, bundle):
+    missing = os.path.join(bundle, "ovs-rescue.8")
+    os.unlink(missing)
+    for options, code in ((["--check-only"], 1), ([], 0),
+                          (["--check-only"], 0)):
+        done = run_bundle(bundle, host, *options)
+        assert done.returncode == code and done.stderr == ""
+        said = [l for l in done.stdout.splitlines() if "man page" in l]
+        assert said == ["skipped the man page: no %s (ovs-rescue help has "
+                        "its text)" % missing]
+    assert os.path.exists(paths(host)[1])
+    assert not os.path.exists(os.path.dirname(os.path.dirname(
+        man_page(host))))
+
+
+def test_install_refuses_a_man_folder_others_can_write(host, install):
+    folder = os.path.dirname(man_page(host))
+    os.makedirs(folder)
+    os.chmod(folder, 0o777)
+    done = install(host)
+    assert done.returncode == 3
+    assert "refusing to install into %s: %s is writable by group or others" \
+        % (folder, folder) in done.stderr
+    assert os.listdir(folder) == []
+
+
+def test_install_killed_at_the_man_pages_rename_keeps_the_old_page(
+        host, bundle):
+    run_bundle(bundle, host)
+    page = man_page(host)
+    old = sha256(page)
+    with open(os.path.join(bundle, "ovs-rescue.8"), "a") as newer:
+        newer.write(".PP\nA newer page.\n")
+    done = subprocess.run(kill_at_rename(page) + [
+        "sh", os.path.join(bundle, "install.sh"), "--root", host],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        universal_newlines=True)
+    assert done.returncode == 3 and "old version is still in place" \
+        in done.stderr
+    assert sha256(page) == old and leftovers(host) == []
+    assert run_bundle(bundle, host).returncode == 0
+    assert sha256(page) == sha256(os.path.join(bundle, "ovs-rescue.8"))
