@@ -6,7 +6,7 @@ Usage: python3 build_runtime.py [--arch i686|x86_64]... [--cache DIR]
 For each arch it writes python3 (static, musl, stripped), python3._pth and
 python311.zip (the tool's import closure as 3.11 bytecode), and
 dist/runtime/SHA256SUMS over them. Sources are Debian bookworm's python3.11
-and zlib source packages (with Debian's patches and ours from runtime/),
+and zlib source packages (with Debian's patches and ours from runtime-src/),
 compiled by zig cc from PyPI. Every input is pinned below; the interpreters
 are cached outside the clone under a hash of those inputs, so a rerun takes
 seconds. Run as root on Debian (it adds deb-src entries to a private apt
@@ -24,10 +24,10 @@ import time
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUNTIME = os.path.join(HERE, "runtime")
+RUNTIME = os.path.join(HERE, "runtime-src")
 
 # The pinned inputs. Everything that shapes the interpreter binary is here
-# or in runtime/, and all of it goes into the cache key (input_key()).
+# or in runtime-src/, and all of it goes into the cache key (input_key()).
 PYTHON_SOURCE = ("python3.11", "3.11.2-6+deb12u8")
 ZLIB_SOURCE = ("zlib", "1:1.2.13.dfsg-1")
 ZIGLANG = "ziglang==0.15.2"   # 0.17 swaps musl's malloc and adds i386 TLS
@@ -54,8 +54,8 @@ CONFIGURE = [
 ]
 CONFIG_SITE = ("ac_cv_file__dev_ptmx=yes\nac_cv_file__dev_ptc=no\n"
                "ac_cv_buggy_getaddrinfo=no\n")
-PATCHES = ["hash-seed-fallback.patch"]   # in runtime/, applied in order
-SETUP_LOCAL = "Setup.local"              # in runtime/: the built-in modules
+PATCHES = ["hash-seed-fallback.patch"]   # in runtime-src/, applied in order
+SETUP_LOCAL = "Setup.local"              # in runtime-src/: the built-in modules
 # Bump when a build step changes in a way the data above does not show.
 RECIPE = 3
 
