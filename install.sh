@@ -319,6 +319,8 @@ try:
     sys.argv[:2] = [archive]
     sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
                     archive + "/site-packages"]
+    from rescue.preload import install
+    install(archive)
     from rescue.cli import exit_now, main
 except KeyboardInterrupt:
     sys.stderr.write("ovs-rescue: interrupted\n")

@@ -91,7 +91,11 @@ def main():
                              "%s; keep it where only root can write "
                              "(install.sh)\n" % (archive, why))
             return 3
-    sys.path.insert(0, site_packages(__file__))
+    site = site_packages(__file__)
+    sys.path.insert(0, site)
+    if not site.endswith("/site-packages"):     # bytecode of this Python
+        from rescue.preload import install
+        install(archive)
     from rescue.cli import exit_now, main as cli_main
     exit_now(cli_main())
 
