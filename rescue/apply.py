@@ -18,6 +18,9 @@ from rescue.naming import IMAGE_PREFIX, link_target_release
 from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
+# Renames this process has made: a Ctrl-C after one must not exit 130
+# ("interrupted") as if nothing had happened (cli.main reads it).
+renames_made = [0]
 
 Result = record("Result", "plan changed backup warnings")
 
@@ -151,6 +154,7 @@ def _carry_out(boot, directory, plan, changes):
         for temp, name in temps:            # back to back, nothing between
             os.rename(temp, os.path.join(boot, name))
             renamed += 1
+            renames_made[0] += 1
     except OSError as error:
         for temp, _ in temps[renamed:]:
             atomic.remove_quietly(temp)

@@ -71,7 +71,10 @@ def resolve_in_root(root, start, path, lstat=None, readlink=None):
         if queue and not stat.S_ISDIR(info.st_mode):
             raise Unresolved("%s is not a directory" % "/".join(parts + [name]))
         parts.append(name)
-    return parts, lstat(os.path.join(root, *parts)).st_mode
+    try:
+        return parts, lstat(os.path.join(root, *parts)).st_mode
+    except OSError as error:
+        raise Unresolved("/%s: %s" % ("/".join(parts), error.strerror))
 
 
 def _components(path):
@@ -97,7 +100,9 @@ def scan_boot(root, link_names=naming.BOOT_LINKS):
         release = naming.release_of_initrd(name)
         if release and _is_regular(os.path.join(path, name)):
             initrds.add(release)
-    links = {name: read_link(path, name, root) for name in link_names}
+    links = {}
+    for position, name in enumerate(link_names):    # image first
+        links.setdefault(name, read_link(path, name, root, position == 0))
     return BootFacts(frozenset(images), frozenset(initrds), links)
 
 
@@ -108,7 +113,7 @@ def _is_regular(path):
         return False
 
 
-def read_link(path, name, root=None):
+def read_link(path, name, root=None, image=None):
     """Describe the boot link `name` in the directory `path` (below root)."""
     full = os.path.join(path, name)
     try:
@@ -127,6 +132,6 @@ def read_link(path, name, root=None):
         parts, mode = resolve_in_root(root, start, target)
     except Unresolved as why:
         parts, mode = None, "%s" % why
-    return describe_link(name, target, start, parts, mode)
+    return describe_link(name, target, start, parts, mode, image)
 
 

@@ -48,18 +48,20 @@ def file_name_in_boot(target):
     return name
 
 
-def describe_link(name, target, boot_parts, parts, mode):
+def describe_link(name, target, boot_parts, parts, mode, image=None):
     """The BootLink of a symlink, from where its target was found to lead.
 
     parts and mode come from resolve_in_root (mode is the reason text when
     parts is None); what the boot loader would open decides, whatever the
     spelling of the target.
     """
+    if image is None:
+        image = name.startswith(naming.IMAGE_PREFIX)
     file_name = file_name_in_boot(target)
     if file_name is None:
         return BootLink(name, True, target, None, None,
                         "%s points outside /boot (%s)" % (name, target))
-    if _release_for_link(name, file_name) is None:
+    if _release(image, file_name) is None:
         return BootLink(name, True, target, file_name, None,
                         "%s points at %s, not a kernel file" % (name, target))
     if parts is None or not stat.S_ISREG(mode):
@@ -71,7 +73,7 @@ def describe_link(name, target, boot_parts, parts, mode):
         return BootLink(name, True, target, file_name, None,
                         "%s points outside /boot (%s leads to /%s)"
                         % (name, target, "/".join(parts)))
-    release = _release_for_link(name, parts[-1])
+    release = _release(image, parts[-1])
     if release is None:
         return BootLink(name, True, target, file_name, None,
                         "%s points at %s, which leads to %s, not a kernel "
@@ -83,8 +85,10 @@ def describe_link(name, target, boot_parts, parts, mode):
     return BootLink(name, True, target, parts[-1], release, problem)
 
 
-def _release_for_link(link_name, file_name):
-    return naming.release_of_boot_file(link_name, file_name)
+def _release(image, file_name):
+    """The release a file name holds, read as an image or an initrd."""
+    return (naming.release_of_image(file_name) if image
+            else naming.release_of_initrd(file_name))
 
 
 def pending_pair(links):
@@ -94,10 +98,11 @@ def pending_pair(links):
 
 
 def link_names(links):
-    """(image link, initrd link) names of a links mapping, by role."""
-    image = [n for n in links if n.startswith(naming.IMAGE_PREFIX)]
-    initrd = [n for n in links if not n.startswith(naming.IMAGE_PREFIX)]
-    return image[0], initrd[0]
+    """(image link, initrd link) names of a links mapping: the image's is
+    first, as the boot entry names them (one name, if it named one file
+    for both)."""
+    names = list(links)
+    return names[0], names[-1]
 
 
 def link_problems(links):
@@ -142,7 +147,7 @@ Markers = record("Markers", "regenerate reboot_required network_backend")
 NO_MARKERS = Markers(frozenset(), (), None)
 
 
-def direct_file_link(link, entry_title):
+def direct_file_link(link, entry_title, image=True):
     """A BootLink for an entry that names a regular file itself.
 
     A fallback entry names `vmlinuz-<uname>` (5.6-6.2) or the install-time
@@ -151,7 +156,7 @@ def direct_file_link(link, entry_title):
     """
     if not link.present or link.target is not None:
         return link
-    release = _release_for_link(link.name, link.name)
+    release = _release(image, link.name)
     if release is None and "fallback" in link.name:
         words = (entry_title or "").replace(")", " ").split()
         if "Linux" in words[:-1]:

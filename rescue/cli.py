@@ -2,7 +2,7 @@
 import os
 import sys
 
-from rescue.errors import EXIT_CANNOT, RescueError
+from rescue.errors import EXIT_CANNOT, EXIT_OK, RescueError
 from rescue.facts import check_release_option
 
 
@@ -39,16 +39,27 @@ def main(argv=None, out=None):
     found is the answer, and the code says it."""
     argv = sys.argv[1:] if argv is None else argv
     out = Output(sys.stdout) if out is None else out
+    renames = _renames_made()
     try:
         code = run_command(argv, out)
     except KeyboardInterrupt:
-        code = 130
-        say("ovs-rescue: interrupted")
+        if _renames_made() != renames:  # the change was made and recorded
+            code = EXIT_OK
+            say("ovs-rescue: interrupted after the boot links moved; the "
+                "change is complete (ovs-rescue check shows it)")
+        else:
+            code = 130
+            say("ovs-rescue: interrupted")
     out.flush()
     if out.failure:
         say("ovs-rescue: could not print the result (%s); exit code %d "
             "stands" % (out.failure, code))
     return code
+
+
+def _renames_made():
+    apply = sys.modules.get("rescue.apply")
+    return apply.renames_made[0] if apply is not None else 0
 
 
 def run_command(argv, out):

@@ -108,8 +108,9 @@ def scan_next_boot(root, next_boot):
     """/boot with the links the next entry names, a named file as such."""
     boot = bootdir.scan_boot(root, next_boot.link_names)
     title = next_boot.entry.title if next_boot.entry else None
+    image = next_boot.link_names[0]
     return boot._replace(links={
-        name: bootfacts.direct_file_link(link, title)
+        name: bootfacts.direct_file_link(link, title, name == image)
         for name, link in boot.links.items()})
 
 
@@ -200,10 +201,10 @@ def check_module_file(root, path):
     """Is the module file there, a regular file, and whose kernel is it for?"""
     if path is None:
         return module_file_fact(None, "absent")
-    full = os.path.join(root, path.lstrip("/"))
+    full = path_in_root(root, path)
     try:
         mode = os.lstat(full).st_mode
-    except OSError:
+    except (OSError, TypeError):            # TypeError: full is None
         return module_file_fact(path, "absent")
     if not stat.S_ISREG(mode):
         return module_file_fact(path, "other")
@@ -212,6 +213,20 @@ def check_module_file(root, path):
     except modinfo.ModinfoError as error:
         return module_file_fact(path, "file", error=str(error))
     return module_file_fact(path, "file", vermagic)
+
+
+def path_in_root(root, path):
+    """root/path with the directories above it followed inside root only
+    (an absolute link such as lib -> /usr/lib stays in the root), or None
+    when they do not lead to a directory there."""
+    directory, name = os.path.split(path)
+    try:
+        parts, mode = bootdir.resolve_in_root(root, (), directory or "/")
+    except bootdir.Unresolved:
+        return None
+    if not stat.S_ISDIR(mode) or name in ("", ".", ".."):
+        return None
+    return os.path.join(root, *(parts + [name]))
 
 
 def module_file_fact(path, kind, vermagic=None, error=None):

@@ -42,12 +42,9 @@ def refuse_unless_ours(report, verb):
     change nothing: exit 1 with the commands that fix what check found."""
     if report.links_ours:
         return
-    layout = report.next_boot.layout
     commands = report.commands or ("(check found nothing to fix)",)
-    raise NotOurs("on %s the boot links are the kernel package's, so %s "
-                  "moves nothing; run these instead:" % (layout.releases,
-                                                         verb),
-                  list(commands))
+    raise NotOurs("%s, so %s moves nothing; run these instead:"
+                  % (report.links_note, verb), list(commands))
 
 
 def is_noop(plan):

@@ -11,7 +11,12 @@ what it did before: never a different result, only a slower one.
 import marshal
 import struct
 import sys
+import zlib
 
+# What a damaged archive raises while it is read: all of it means "leave
+# it to zipimport", which then reports the damage in its own words.
+_DAMAGE = (ImportError, ValueError, EOFError, TypeError, struct.error,
+           zlib.error)
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _ENTRY = b"PK\x01\x02"
 _LOCAL = b"PK\x03\x04"
@@ -27,7 +32,7 @@ def install(archive):
         with open(archive, "rb") as handle:
             data = handle.read()
         index = _index(data, prefix + "rescue/")
-    except (OSError, ValueError, struct.error):
+    except (OSError,) + _DAMAGE:
         return False
     magic = _magic()
     if prefix + "rescue/__init__.pyc" not in index or magic is None:
@@ -35,7 +40,7 @@ def install(archive):
     finder = _Finder(archive, prefix, data, index, magic)
     try:                    # the bytecode is this Python's, and readable
         finder.code(prefix + "rescue/__init__.pyc")
-    except (ImportError, ValueError, struct.error):
+    except _DAMAGE:
         return False
     sys.meta_path.insert(0, finder)
     return True
@@ -73,6 +78,7 @@ class _Finder:
     def __init__(self, archive, prefix, data, index, magic):
         self.archive, self.prefix = archive, prefix
         self.data, self.index, self.magic = data, index, magic
+        self.codes = {}         # name -> code, from find_spec to exec
 
     def find_spec(self, fullname, path=None, target=None):
         if not fullname.startswith("rescue."):
@@ -81,6 +87,10 @@ class _Finder:
         for name, package in ((stem + "/__init__.pyc", True),
                               (stem + ".pyc", False)):
             if name in self.index:
+                try:
+                    self.codes[name] = self.code(name)
+                except _DAMAGE:         # zipimport then says what is wrong
+                    return None
                 spec = type(__spec__)(fullname, self, origin=self.archive +
                                       "/" + name, is_package=package)
                 if package:
@@ -95,7 +105,7 @@ class _Finder:
 
     def exec_module(self, module):
         name = module.__spec__.origin[len(self.archive) + 1:]
-        code = self.code(name)
+        code = self.codes.pop(name)
         module.__file__ = module.__spec__.origin
         if sys.flags.verbose:           # as zipimport says it under -v
             sys.stderr.write("# code object from %s (preloaded)\n"
@@ -112,7 +122,6 @@ class _Finder:
         start = offset + 30 + name_len + extra_len
         payload = data[start:start + size]
         if method == 8:
-            import zlib
             payload = zlib.decompressobj(-15).decompress(payload)
         elif method != 0:
             raise ImportError("unknown compression in %s" % name)

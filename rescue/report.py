@@ -2,7 +2,7 @@
 from rescue import bootfacts, naming
 from rescue.changes import journal_problems
 from rescue.eligibility import kernel_report
-from rescue.layouts import accepts
+from rescue.layouts import OWN_LINK_PAIRS, accepts
 from rescue.remedies import fix_commands
 from rescue.records import record
 from rescue.rpmvercmp import release_key
@@ -10,7 +10,7 @@ from rescue.rpmvercmp import release_key
 
 _ReportFields = record("Report", (
     "ok ovs_build running pending kernels problems "
-    "any_build next_boot notes commands links_ours ignored"))
+    "any_build next_boot notes commands links_ours ignored links_note"))
 
 
 class Report(_ReportFields):
@@ -27,6 +27,7 @@ class Report(_ReportFields):
     # links_ours: bool                  # rollback may move the boot links
     # ignored: Tuple[str, ...]          # vmlinuz-* in /boot that are no
     #                                   # kernel of this generation
+    # links_note: Optional[str]         # why the links are not ours
     __slots__ = ()
 
     def kernel(self, release):
@@ -54,11 +55,10 @@ def inspect_host(facts, any_build=False):
         kernel_report(facts, release, release == facts.running,
                        release == pending, any_build)
         for release in sorted(releases, key=release_key, reverse=True))
-    ours = facts.next_boot.layout.links_ours and not any(
-        name in facts.link_owners for name in facts.boot.links)
+    note = links_not_ours(facts)
     report = Report(False, facts.ovs_build, facts.running, pending, kernels,
                     (), any_build, facts.next_boot, boot_notes(facts), (),
-                    ours, ignored)
+                    note is None, ignored, note)
     entry = entry_problems(facts.next_boot)
     problems = entry + host_problems(facts, report, initrd_rel)
     ok = (pending is not None and initrd_rel == pending and not entry
@@ -68,10 +68,39 @@ def inspect_host(facts, any_build=False):
     return report._replace(commands=fix_commands(facts, report))
 
 
+def links_not_ours(facts):
+    """Why rollback may not move the links the next entry names, or None.
+
+    Only a layout's own pair of boot links is the tool's to move, and only
+    where no package owns them: never the kernel's files themselves (a
+    fallback entry names them), never another name an entry was given.
+    """
+    layout = facts.next_boot.layout
+    names = tuple(facts.boot.links)
+    owners = sorted({facts.link_owners[n] for n in names
+                     if n in facts.link_owners})
+    if owners:
+        return ("on %s the boot links are files of the %s package"
+                % (layout.releases, owners[0]))
+    if names not in OWN_LINK_PAIRS:
+        return ("the next boot entry names %s, not boot links ovs-rescue "
+                "may move (%s, %s): make the host's own entry the default"
+                % (" and ".join(names), layout.image_link,
+                   layout.initrd_link))
+    if not layout.links_ours:
+        return "on %s the kernel package writes the boot links" % (
+            layout.releases)
+    return None
+
+
 def entry_problems(next_boot):
     """What is wrong with the entry the boot loader picks next."""
     if next_boot.config_path is None:
         return ()
+    entry = next_boot.entry
+    if entry is not None and (entry.kernel or "") == (entry.initrd or ""):
+        return ("%s: the next entry %r names %s as both kernel and initrd"
+                % (next_boot.config_path, entry.title, entry.kernel),)
     if next_boot.entry is None:
         return ("%s: %s; the boot loader will fall back to its own choice"
                 % (next_boot.config_path, next_boot.how),)

@@ -85,12 +85,16 @@ def parse_query_output(text):
     """Packages by name, and how many names rpm said are not installed."""
     found = []
     missing = 0
+    current = None
     for line in text.splitlines():
         if line.startswith("P\t"):
-            _, name, version, release = line.split("\t", 3)
-            found.append([name, version, release, []])
-        elif line.startswith("F\t") and found:
-            found[-1][3].append(line[2:])
+            fields = line.split("\t", 3)
+            current = None          # a damaged listing's line: no package
+            if len(fields) == 4:
+                current = [fields[1], fields[2], fields[3], []]
+                found.append(current)
+        elif line.startswith("F\t") and current is not None:
+            current[3].append(line[2:])
         elif line.startswith("package ") and line.endswith(" is not installed"):
             missing += 1
     packages = {}

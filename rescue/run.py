@@ -80,14 +80,20 @@ def _start(argv, env, pipes):
 
 
 def _exec_child(argv, env, pipes):
+    """In the forked child: never returns, never unwinds the parent's stack
+    (not even for a Ctrl-C between fork and exec)."""
     try:
-        os.dup2(pipes[0][0], 0)
-        os.dup2(pipes[1][1], 1)
-        os.dup2(pipes[2][1], 2)
+        for fd, target in ((pipes[0][0], 0), (pipes[1][1], 1),
+                           (pipes[2][1], 2)):
+            if fd == target:            # dup2 onto itself keeps CLOEXEC
+                os.set_inheritable(fd, True)
+            else:
+                os.dup2(fd, target)
         os.execve(argv[0], list(argv), env)
-    except OSError as error:
+    except BaseException as error:
         try:
-            os.write(pipes[3][1], str(error.errno or errno.ENOEXEC).encode())
+            code = getattr(error, "errno", None) or errno.ENOEXEC
+            os.write(pipes[3][1], str(code).encode())
         finally:
             os._exit(127)
     os._exit(127)

@@ -75,8 +75,9 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
     for path in sorted((paths | set(modprobe.values())) - {None}):
         if path is not None:
             found = facts.check_module_file(root, path)
+            full = facts.path_in_root(root, path)
             modules[path] = {
-                "type": entry_kind(os.path.join(root, path.lstrip("/"))),
+                "type": entry_kind(full) if full else "absent",
                 "vermagic": found.vermagic}
             if found.problem and found.vermagic is None:
                 modules[path]["problem"] = found.problem
@@ -142,7 +143,8 @@ def replay_facts(path, running=None):
                             "release" % (path, running))
     try:
         return facts_of(document, running, path)
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
+    except (KeyError, TypeError, AttributeError, ValueError, OSError,
+            RecursionError) as error:
         raise CannotInspect("snapshot %s is incomplete or damaged (%s: %s)"
                             % (path, type(error).__name__, error))
 
@@ -155,7 +157,7 @@ def facts_of(document, running, source):
     text = document.get("journal")
     try:
         changes = journal.parse_journal(text) if text else ()
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise CannotInspect("snapshot %s: its journal is damaged (%s)"
                             % (source, error))
     listing = document["packages"]
@@ -227,7 +229,7 @@ def _boot_facts(entries, next_boot):
     """BootFacts of a snapshot's /boot, resolved as scan_boot resolves."""
     def entry(path):
         parent, name = os.path.split(path)
-        if path == "/boot":
+        if path in ("/", "/boot"):
             return ("dir", None)
         if parent == "/boot" and name in entries:
             return entries[name]
@@ -242,7 +244,10 @@ def _boot_facts(entries, next_boot):
                                     in entries.items() if e[0] == "file")
                         if r)
     links = {}
+    image_name = next_boot.link_names[0]
     for name in next_boot.link_names:
+        if name in links:
+            continue                # one file named as image and initrd
         kind, target = entries.get(name, (None, None))
         if kind is None:
             links[name] = bootdir.BootLink(name, False, None, None, None,
@@ -257,10 +262,11 @@ def _boot_facts(entries, next_boot):
             except bootdir.Unresolved as why:
                 parts, mode = None, str(why)
             links[name] = bootdir.describe_link(name, target, ["boot"],
-                                                parts, mode)
+                                                parts, mode,
+                                                name == image_name)
     title = next_boot.entry.title if next_boot.entry else None
     return bootdir.BootFacts(images, initrds, {
-        name: bootfacts.direct_file_link(link, title)
+        name: bootfacts.direct_file_link(link, title, name == image_name)
         for name, link in links.items()})
 
 

@@ -247,7 +247,7 @@ def test_rollback_where_the_kernel_owns_the_links_prints_commands_only(
         code, out, err = run_cli(capsys, "rollback", "--root", root,
                                  "--running-kernel", gen.XS8_UNAME, *extra)
         assert code == 1, err
-        assert "links are the kernel package's" in out
+        assert "links are files of the kernel package" in " ".join(out.split())
         assert "dracut -f /boot/initrd-4.19.0+1.img 4.19.0+1" in out
     code, out, _ = run_cli(capsys, "undo", "--root", root)
     assert code == 1

@@ -169,6 +169,7 @@ ODD = [
     {"boot": {"a/b": {"type": "file"}}}, {"boot": {"x": 5}},
     {"module_files": []}, {"packages": 5}, {"journal": 5},
     {"journal": '{"changes": [{"id": 5}]}'}, {"running": ["x"]},
+    {"journal": "[" * 100000},
     "every vermagic a number",
 ]
 
@@ -188,3 +189,15 @@ def test_a_snapshot_of_odd_types_is_one_line_and_exit_3(
         code, out, err = run_cli(capsys, *command + ["--snapshot", path])
         assert (code, out) == (3, ""), (command, err)
         assert len(err.splitlines()) == 1 and "internal" not in err
+
+
+@pytest.mark.parametrize("target", ["..", "/", "/boot/..", "../../..",
+                                    "/boot/vmlinuz-2.6-xen"])
+def test_a_snapshot_link_leading_nowhere_is_judged_not_a_crash(
+        host, capsys, tmp_path, target):
+    document = json.loads(open(snapshot_of(capsys, host, tmp_path)).read())
+    document["boot"]["vmlinuz-2.6-xen"] = {"type": "link", "target": target}
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(document))
+    code, out, err = run_cli(capsys, "check", "--snapshot", path)
+    assert code == 1 and err == "" and out.startswith("UNSAFE")

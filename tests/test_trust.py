@@ -333,3 +333,67 @@ def test_a_package_list_that_is_not_a_file_is_refused_at_once(
     code, _, err = run_cli(capsys, "check", "--root", root, "--packages",
                            "/dev/zero")
     assert code == 3 and "not a regular file" in err
+
+
+# -- boot entries that name something other than the tool's links ---------
+
+def extlinux(root, image, initrd):
+    path = os.path.join(root, "boot", "extlinux.conf")
+    with open(path, "w") as out:
+        out.write("default xe\nlabel xe\n  kernel mboot.c32\n  append "
+                  "/boot/xen.gz --- /boot/%s ro --- /boot/%s\n"
+                  "label other\n  kernel mboot.c32\n  append /boot/xen.gz "
+                  "--- /boot/vmlinuz-2.6-xen ro --- /boot/initrd-2.6-xen.img"
+                  "\n" % (image, initrd))
+
+
+@pytest.mark.parametrize("image, initrd", [
+    ("vmlinuz-ovs-xen", "initrd-ovs-xen.img"),        # a name of its own
+    ("vmlinuz-" + K847, "initrd-%s.img" % K847),       # the kernel's files
+])
+def test_rollback_never_moves_links_the_tool_does_not_own(
+        unsafe_pending, capsys, image, initrd):
+    root = unsafe_pending
+    boot = os.path.join(root, "boot")
+    if not os.path.lexists(os.path.join(boot, image)):
+        os.symlink(pair(K847)[0], os.path.join(boot, image))
+        os.symlink(pair(K847)[1], os.path.join(boot, initrd))
+    extlinux(root, image, initrd)
+    before = tree_state(root)
+    for extra in ((), ("--dry-run",)):
+        code, out, err = run_cli(capsys, "rollback", "--root", root,
+                                 "--running-kernel", K835, *extra)
+        assert code == 1, err
+        assert "not boot links ovs-rescue may move" in " ".join(out.split())
+        assert "move it aside" not in out + err
+    assert tree_state(root) == before
+    for command, code in (("check", 1), ("undo", 1)):
+        assert run_cli(capsys, command, "--root", root,
+                       "--running-kernel", K835)[0] == code
+
+
+@pytest.mark.parametrize("image, initrd, problem", [
+    ("bzImage", "initrd.img", "no usable boot link"),
+    ("vmlinuz-" + K847, "vmlinuz-" + K847, "as both kernel and initrd"),
+])
+def test_an_entry_the_tool_cannot_read_is_unsafe_not_a_crash(
+        unsafe_pending, capsys, image, initrd, problem):
+    root = unsafe_pending
+    extlinux(root, image, initrd)
+    code, out, err = run_cli(capsys, "check", "--root", root,
+                             "--running-kernel", K835)
+    assert (code, err) == (1, "") and problem in " ".join(out.split())
+    code, out, _ = run_cli(capsys, "check", "--nagios", "--root", root,
+                           "--running-kernel", K835)
+    assert code == 2 and out.startswith("OVS-RESCUE CRITICAL")
+
+
+def test_a_damaged_package_listing_line_is_not_a_package(make_host, capsys,
+                                                         tmp_path):
+    root = make_host([Kernel(K835)], pending=K835)
+    listing = tmp_path / "packages.txt"
+    listing.write_text("P\topenvswitch\nF\t/x\n")
+    code, out, err = run_cli(capsys, "check", "--root", root, "--packages",
+                             listing)
+    assert code == 3 and "holds no packages" in err
+    assert "internal" not in err

@@ -269,3 +269,32 @@ def _as_nobody(argv):
         finally:
             os._exit(99)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+@needs_strace
+def test_ctrl_c_while_printing_after_the_links_moved_says_changed(
+        host, python36, zipapp, tmp_path):
+    """The change is made and recorded: exit 0 and one line, not 130."""
+    probe = str(tmp_path / "probe")
+    shutil.copytree(host, probe, symlinks=True)
+    done = subprocess.run(
+        ["strace", "-qq", "-o", "/dev/stderr", "-e", "trace=write"]
+        + tool(python36, zipapp, "rollback", "--root", probe,
+               "--running-kernel", K835),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        universal_newlines=True, timeout=60)
+    writes = [l for l in done.stderr.splitlines() if l.startswith("write(")]
+    last = len(writes)                    # the result, printed last
+    assert writes[-1].startswith("write(1,")
+    done = subprocess.run(
+        ["strace", "-qq", "-o", "/dev/null", "-e", "trace=write", "-e",
+         "inject=write:signal=INT:when=%d" % last]
+        + tool(python36, zipapp, "rollback", "--root", host,
+               "--running-kernel", K835),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        universal_newlines=True, timeout=60)
+    assert links_of(host) == pair(K835)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ("ovs-rescue: interrupted after the boot links "
+                           "moved; the change is complete (ovs-rescue check "
+                           "shows it)\n")

@@ -1,0 +1,89 @@
+"""rescue.preload: the package's bytecode from one read of the archive."""
+import io
+import marshal
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from rescue import preload
+
+PREFIX = "site-packages-%d%d/" % sys.version_info[:2]
+
+
+def archive_with(tmp_path, modules, method=zipfile.ZIP_DEFLATED,
+                 shebang=b"#!/usr/bin/env python3\n"):
+    """A zipapp-like file: a shebang, then a zip of rescue/*.pyc."""
+    from importlib.util import MAGIC_NUMBER
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, source in modules.items():
+            code = compile(source, name, "exec")
+            archive.writestr(PREFIX + name, MAGIC_NUMBER + bytes(12)
+                             + marshal.dumps(code))
+    path = tmp_path / "app.pyz"
+    path.write_bytes(shebang + buffer.getvalue())
+    return str(path)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED,
+                                    zipfile.ZIP_DEFLATED])
+def test_each_module_is_read_from_the_one_snapshot(tmp_path, method):
+    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
+                                   "rescue/cli.pyc": "Y = 2"}, method)
+    data = open(path, "rb").read()
+    index = preload._index(data, PREFIX + "rescue/")
+    finder = preload._Finder(path, PREFIX, data, index, preload._magic())
+    namespace = {}
+    exec(finder.code(PREFIX + "rescue/cli.pyc"), namespace)
+    assert namespace["Y"] == 2
+    assert finder.find_spec("rescue.cli").origin == \
+        path + "/" + PREFIX + "rescue/cli.pyc"
+    assert finder.find_spec("rescue.absent") is None
+    assert finder.find_spec("os") is None
+
+
+def test_a_damaged_entry_is_left_to_zipimport(tmp_path):
+    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
+                                   "rescue/cli.pyc": "Y = 2\n" * 200},
+                        zipfile.ZIP_DEFLATED)
+    data = bytearray(open(path, "rb").read())
+    index = preload._index(bytes(data), PREFIX + "rescue/")
+    offset, _, size = index[PREFIX + "rescue/cli.pyc"]
+    start = offset + 30 + len(PREFIX + "rescue/cli.pyc")
+    data[start:start + size] = b"\xff" * size          # not deflate data
+    finder = preload._Finder(path, PREFIX, bytes(data), index,
+                             preload._magic())
+    assert finder.find_spec("rescue.cli") is None
+
+
+def test_bytecode_of_another_python_is_not_installed(tmp_path):
+    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1"},
+                        zipfile.ZIP_STORED)
+    data = bytearray(open(path, "rb").read())
+    magic_at = data.index(preload._magic())
+    data[magic_at:magic_at + 4] = b"\x00\x00\r\n"
+    open(path, "wb").write(data)
+    assert preload.install(path) is False
+
+
+def test_the_zipapp_imports_its_package_through_preload(zipapp):
+    """Under this Python, from the archive built for it: one read."""
+    code = ("import sys; archive = sys.argv[1]\n"
+            "sys.path[:0] = [archive + '/%s'.rstrip('/')]\n"
+            "from rescue.preload import install\n"
+            "assert install(archive)\n"
+            "import rescue.cli, rescue.commands.check\n"
+            "print(type(rescue.cli.__loader__).__name__,"
+            " rescue.commands.check.__file__)" % PREFIX)
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code, zipapp],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    if done.returncode and "site-packages-" in done.stderr:
+        pytest.skip("the zipapp holds no bytecode for this Python")
+    assert done.returncode == 0, done.stderr
+    kind, origin = done.stdout.split()
+    assert kind == "_Finder"
+    assert origin == os.path.join(zipapp, PREFIX + "rescue/commands/check.pyc")
