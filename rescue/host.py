@@ -42,8 +42,9 @@ def load_report(source, any_build):
 def print_report(report, as_json, out, text):
     """Print the report as JSON or with `text(report, colour)`."""
     from rescue.render import report_document, to_json
+    import os
     from rescue.textout import use_colour
     if as_json:
         print(to_json(report_document(report)), file=out)
     else:
-        print(text(report, use_colour(out)), file=out)
+        print(text(report, use_colour(out, os.environ)), file=out)

@@ -1,5 +1,4 @@
 """Plain text for an 80-column serial console: wrapping and optional colour."""
-import os
 
 WIDTH = 79
 _WHITESPACE = {ord(c): " " for c in "\t\n\x0b\x0c\r"}
@@ -52,7 +51,7 @@ def field(label, value, indent=2, label_width=8):
     return ["%s%s" % (" " * indent, label)] + wrap(value, indent + 2)
 
 
-def use_colour(stream, environ=os.environ):
+def use_colour(stream, environ):
     """Colour only for a terminal that wants it, by the conventions: any
     non-empty NO_COLOR turns it off (no-color.org, so NO_COLOR= does not);
     no TERM, an empty TERM or TERM=dumb means plain text."""
