@@ -374,6 +374,25 @@ if $check_only; then
   exit 1
 fi
 
+# Every folder that will be written must be safe before anything is: a
+# refusal half-way would leave a new zipapp beside an old launcher and
+# still say "nothing was changed". A folder not made yet is judged by
+# the nearest one above it that exists.
+existing() {
+  dir=$1
+  while [ ! -e "$dir" ] && [ "$dir" != / ]; do dir=$(dirname -- "$dir"); done
+}
+for what in $changes; do
+  case $what in
+    zipapp|runtime) existing "$target_dir" ;;
+    launcher) existing "$launcher_dir" ;;
+    manpage) existing "$(dirname -- "$man_page")" ;;
+  esac
+  if unsafe_path "$dir"; then
+    die 3 "refusing to install into $dir: $why; fix it or pass --prefix"
+  fi
+done
+
 umask 022
 tmp_files=
 # shellcheck disable=SC2317  # called by the trap

@@ -813,6 +813,8 @@ def test_install_refuses_a_man_folder_others_can_write(host, install):
     assert "refusing to install into %s: %s is writable by group or others" \
         % (folder, folder) in done.stderr
     assert os.listdir(folder) == []
+    assert not os.path.exists(paths(host)[0])     # exit 3: nothing changed
+    assert not os.path.exists(paths(host)[1])
 
 
 def test_install_killed_at_the_man_pages_rename_keeps_the_old_page(
