@@ -70,11 +70,6 @@ def read_boot_loader(root, firmware=None, live=False):
     return BootLoaderFiles(path, kind, text, env_text, note)
 
 
-def read_next_boot(root, firmware=None, live=False):
-    """NextBoot: the config used, the entry that boots next, its layout."""
-    return bootloader.next_boot_of(read_boot_loader(root, firmware, live))
-
-
 def _text(path, what):
     return read_untrusted(path, MAX_CONFIG_BYTES, what,
                           follow=False).decode("utf-8", "replace")

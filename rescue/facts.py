@@ -86,22 +86,39 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
 
     With package_list, a saved `rpm -qa --qf` listing stands in for rpm.
     """
-    from rescue import bootconfig
+    read = read_host(root, dbpath, running, package_list, timeout, firmware)
+    return assemble(root, dbpath, read.boot, running, read.packages,
+                    read.changes, lambda path: check_module_file(root, path),
+                    read.next_boot, read.markers, read.modprobe)
+
+
+# What a host's files and rpm said, before any decision: what gather turns
+# into HostFacts and `snapshot` saves. loader: bootloader.BootLoaderFiles;
+# modprobe: release -> the module path its modules.dep names first.
+HostReads = record("HostReads", "loader next_boot boot packages changes "
+                                "modprobe markers")
+
+
+def read_host(root, dbpath, running, package_list=None,
+              timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None):
+    """Every read the decisions rest on, once: boot loader, /boot, rpm
+    (or a saved listing), the journal, modules.dep and the markers."""
+    from rescue import bootconfig, bootloader
     check_root(root)
-    next_boot = bootconfig.read_next_boot(root, firmware,
-                                          os.path.realpath(root) == "/")
+    loader = bootconfig.read_boot_loader(root, firmware,
+                                         os.path.realpath(root) == "/")
+    next_boot = bootloader.next_boot_of(loader)
     boot = scan_next_boot(root, next_boot)
     packages = read_packages(root, dbpath, boot, running, package_list,
                              timeout)
     changes = journal.read_journal(bootdir.boot_dir(root))
     modprobe = {}
-    for release in releases_of(boot, running):
+    for release in sorted(releases_of(boot, running)):
         path = bootconfig.modprobe_path(root, release)
         if path is not None:
             modprobe[release] = path
-    return assemble(root, dbpath, boot, running, packages, changes,
-                    lambda path: check_module_file(root, path), next_boot,
-                    bootconfig.read_markers(root), modprobe)
+    return HostReads(loader, next_boot, boot, packages, changes, modprobe,
+                     bootconfig.read_markers(root))
 
 
 def scan_next_boot(root, next_boot):

@@ -49,30 +49,17 @@ def boot_entries(boot):
     return entries
 
 
-def journal_document(boot):
-    """The host's journal, read and written back as the tool writes it
-    (its last journal.KEEP changes), or None when there is none."""
-    changes = journal.read_journal(boot)   # refuses a damaged journal
-    return journal.journal_text(changes) if changes else None
-
-
 def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
                   firmware=None):
     """The snapshot document of the host below root."""
-    from rescue import bootconfig
-    facts.check_root(root)
-    loader = bootconfig.read_boot_loader(root, firmware,
-                                         os.path.realpath(root) == "/")
-    boot = facts.scan_next_boot(root, bootloader.next_boot_of(loader))
-    packages = facts.read_packages(root, dbpath, boot, running, package_list,
-                                   timeout or rpmdb.DEFAULT_TIMEOUT)
+    read = facts.read_host(root, dbpath, running, package_list,
+                           timeout or rpmdb.DEFAULT_TIMEOUT, firmware)
+    packages = read.packages
     listed = [p for name in sorted(packages) for p in packages[name]]
-    releases = sorted(facts.releases_of(boot, running))
-    modprobe = {r: bootconfig.modprobe_path(root, r) for r in releases}
-    modprobe = {r: path for r, path in modprobe.items() if path}
+    releases = sorted(facts.releases_of(read.boot, running))
     paths = {rpmdb.module_file(p, r) for p in listed for r in releases}
     modules = {}
-    for path in sorted((paths | set(modprobe.values())) - {None}):
+    for path in sorted((paths | set(read.modprobe.values())) - {None}):
         if path is not None:
             found = facts.check_module_file(root, path)
             full = facts.path_in_root(root, path)
@@ -88,12 +75,15 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
                    "dbpath": dbpath},
         "running": running,
         "boot": boot_entries(bootdir.boot_dir(root)),
-        "journal": journal_document(bootdir.boot_dir(root)),
+        # written back as the tool writes it: its last journal.KEEP changes
+        "journal": journal.journal_text(read.changes) if read.changes
+                   else None,
         "packages": rpmdb.package_listing(listed),
         "module_files": modules,
-        "boot_loader": dict(zip(bootloader.BootLoaderFiles._fields, loader)),
-        "markers": _markers_document(bootconfig.read_markers(root)),
-        "modprobe": modprobe,
+        "boot_loader": dict(zip(bootloader.BootLoaderFiles._fields,
+                                read.loader)),
+        "markers": _markers_document(read.markers),
+        "modprobe": read.modprobe,
     }
 
 
