@@ -14,7 +14,8 @@ from rescue.bootdir import boot_dir
 from rescue.errors import CannotChange, PartlyChanged
 from rescue.facts import refresh_boot
 from rescue.files import open_regular
-from rescue.naming import IMAGE_PREFIX, link_target_release
+from rescue.bootfacts import link_names
+from rescue.naming import link_target_release
 from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
@@ -30,14 +31,14 @@ def plan_problems(facts, plan):
     name held by something that is not a symlink (a file, a directory),
     or a target that is not a kernel file of /boot. Pure."""
     boot = facts.boot
+    image = link_names(boot.links)[0]
     for name, _, new in plan.links:
         if boot.links[name].present and boot.links[name].target is None:
             raise CannotChange("/boot/%s is not a symlink; move it aside "
                                "(mv /boot/%s /boot/%s.orig), then run again; "
                                "nothing changed" % (name, name, name))
         release = link_target_release(name, new)
-        files = (boot.images if name.startswith(IMAGE_PREFIX)
-                 else boot.initrds)
+        files = boot.images if name == image else boot.initrds
         if release not in files:
             raise CannotChange("target /boot/%s is not a file; nothing "
                                "changed" % new.rsplit("/", 1)[-1])
