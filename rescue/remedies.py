@@ -41,7 +41,7 @@ def _entry_commands(next_boot, report):
     if next_boot.loader != "grub" or next_boot.config_path is None:
         return []
     pending = report.kernel(report.pending) if report.pending else None
-    entry_bad = any(next_boot.config_path in p for p in report.problems)
+    entry_bad = bool(report.entry_problems)
     if next_boot.override_entry and (entry_bad or pending is None
                                      or not pending.eligible):
         return ["grub-editenv %s unset override_entry"

@@ -72,11 +72,7 @@ def unsafe_reason(report):
     """Why a reboot of an unsafe host would come up without OVS."""
     pending = report.kernel(report.pending) if report.pending else None
     running = report.kernel(report.running) if report.running else None
-    entry_problems = [p for p in report.problems
-                      if report.next_boot.config_path
-                      and p.startswith(report.next_boot.config_path)
-                      or p.startswith("the next boot runs")]
-    if entry_problems:
+    if report.entry_problems:
         return "the boot loader's next entry is not the host's"
     if pending is None:
         return "no usable boot link in /boot"

@@ -10,7 +10,8 @@ from rescue.rpmvercmp import release_key
 
 _ReportFields = record("Report", (
     "ok ovs_build running pending kernels problems "
-    "any_build next_boot notes commands links_ours ignored links_note"))
+    "any_build next_boot notes commands links_ours ignored links_note "
+    "entry_problems"))
 
 
 class Report(_ReportFields):
@@ -28,6 +29,8 @@ class Report(_ReportFields):
     # ignored: Tuple[str, ...]          # vmlinuz-* in /boot that are no
     #                                   # kernel of this generation
     # links_note: Optional[str]         # why the links are not ours
+    # entry_problems: Tuple[str, ...]   # those of problems about the boot
+    #                                   # loader's next entry itself
     __slots__ = ()
 
     def kernel(self, release):
@@ -58,13 +61,13 @@ def inspect_host(facts, any_build=False):
     note = links_not_ours(facts)
     report = Report(False, facts.ovs_build, facts.running, pending, kernels,
                     (), any_build, facts.next_boot, boot_notes(facts), (),
-                    note is None, ignored, note)
+                    note is None, ignored, note, ())
     entry = entry_problems(facts.next_boot)
     problems = entry + host_problems(facts, report, initrd_rel)
     ok = (pending is not None and initrd_rel == pending and not entry
           and report.kernel(pending).eligible
           and (facts.running is None or report.kernel(facts.running).eligible))
-    report = report._replace(ok=ok, problems=problems)
+    report = report._replace(ok=ok, problems=problems, entry_problems=entry)
     return report._replace(commands=fix_commands(facts, report))
 
 
