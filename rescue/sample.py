@@ -1,4 +1,6 @@
 """Build sample hosts: /boot trees and kernel module files (demo and tests)."""
+import gzip
+import io
 import os
 import struct
 
@@ -40,6 +42,56 @@ def module_elf(vermagic, elf_class=2, big_endian=False, fields=()):
 def module_path(release, name="openvswitch.ko"):
     """Where OVS 1.7+ module packages put the module for a kernel."""
     return "/lib/modules/%s/extra/openvswitch/%s" % (release, name)
+
+
+# A bzImage's real-mode setup: the boot sector, then SETUP_SECTS sectors.
+# The setup header's "HdrS" magic is at 0x202; the 16-bit field at 0x20E,
+# plus 0x200, is the offset of the NUL-terminated version string
+# (`uname -r`, a space, then build details), as `file` reads it.
+SETUP_SECTS = 4
+_VERSION_AT = 0x400
+
+
+def kernel_image(release, tag=None, version=None):
+    """Bytes of a small bzImage-shaped kernel for `release`.
+
+    Its first bytes name it (`tag`, default "kernel <release>"), so a stub
+    hypervisor that prints the first bytes of each module tells which file
+    it was handed; `version` is the embedded version string's release
+    (default `release`: a kernel whose name tells the truth).
+    """
+    label = (tag or "kernel %s" % release).encode()[:0x1f0]
+    setup = bytearray((SETUP_SECTS + 1) * 512)
+    setup[:len(label)] = label
+    setup[0x1f1] = SETUP_SECTS
+    setup[0x1fe:0x200] = b"\x55\xaa"
+    setup[0x202:0x206] = b"HdrS"
+    setup[0x206:0x208] = struct.pack("<H", 0x020a)
+    setup[0x20e:0x210] = struct.pack("<H", _VERSION_AT - 0x200)
+    setup[0x211] = 0x01                          # loadflags: LOADED_HIGH
+    text = ("%s (builder@ovs-rescue) #1 SMP" % (version or release)).encode()
+    setup[_VERSION_AT:_VERSION_AT + len(text) + 1] = text + b"\0"
+    return bytes(setup) + b"\0" * 512
+
+
+def initrd_image(release, tag=None):
+    """Bytes of a gzip'd newc cpio initrd whose gzip FNAME field names it."""
+    name = tag or "initrd-%s.img" % release
+    body = ("initrd %s\n" % release).encode()
+    cpio = _cpio_entry("init", body, 0o100755) + _cpio_entry("TRAILER!!!", b"", 0)
+    out = io.BytesIO()
+    with gzip.GzipFile(filename=name, mode="wb", fileobj=out, mtime=0) as gz:
+        gz.write(cpio)
+    return out.getvalue()
+
+
+def _cpio_entry(name, data, mode):
+    """One newc ("070701") cpio member, padded to 4 bytes."""
+    encoded = name.encode() + b"\0"
+    fields = (0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(encoded), 0)
+    head = b"070701" + b"".join(b"%08X" % f for f in fields) + encoded
+    head += bytes(-len(head) % 4)
+    return head + data + bytes(-len(data) % 4)
 
 
 def write_file(root, path, data):
