@@ -12,7 +12,8 @@ from rescue.quickparse import command_index
 from rescue.rpmdb import DEFAULT_DBPATH
 from rescue.run import DEFAULT_TIMEOUT
 
-COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "demo", "help")
+COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "preflight",
+            "demo", "help")
 # These make no use of the host options and refuse them rather than ignore.
 WITHOUT_COMMON_OPTIONS = ("demo", "help")
 SHORT_FLAGS = "hqvV"
@@ -102,17 +103,18 @@ def _epilog(module):
 
 
 def build_parser():
-    from rescue.commands import (check, demo, help as help_, rollback,
-                                 snapshot, status, undo)
-    modules = (status, check, rollback, undo, snapshot, demo, help_)
+    from rescue.commands import (check, demo, help as help_, preflight,
+                                 rollback, snapshot, status, undo)
+    modules = (status, check, rollback, undo, snapshot, preflight, demo,
+               help_)
     parser = _Parser(
         prog="ovs-rescue", add_help=False,    # -h listed in usage: a row less
         epilog="%s\n\n%s\n%s" % (COMMON_SUMMARY, SHORT_EXIT_CODES, POINTER),
         usage="ovs-rescue [-h] [-V] [common options] COMMAND [options]",
         description="\n".join(
             ["Keep a XenServer host bootable with its Open vSwitch kernel "
-             "module.", "", "commands:"]
-            + ["  %-9s %s" % (m.NAME, m.HELP) for m in modules]))
+             "module.", "commands:"]
+            + ["  %-10s%s" % (m.NAME, m.HELP) for m in modules]))
     parser.add_argument("-h", "--help", action="help", help=argparse.SUPPRESS)
     parser.add_argument("-V", "--version", action=_VersionAction,
                         help="print the version and the zipapp's sha256")

@@ -30,6 +30,9 @@ class Rpm(NamedTuple):
     links: Tuple[Tuple[str, str], ...] = ()     # (path, target) symlinks
     provides: Tuple[str, ...] = ()              # e.g. kernel-uname-r = 4.19.0+1
     ghosts: Tuple[str, ...] = ()                # %ghost, as dracut's initrd
+    requires: Tuple[str, ...] = ()              # e.g. kernel-xen = 2.6.32-1
+    arch: str = "noarch"                        # else rpmbuild --target
+    legacy: bool = False                        # gzip, md5: CentOS 5's rpm
 
 
 class Kernel(NamedTuple):
@@ -78,10 +81,14 @@ class RpmFactory:
         spec = os.path.join(top, "package.spec")
         with open(spec, "w") as handle:
             handle.write(_spec(rpm, payload))
+        options = [] if rpm.arch == "noarch" else ["--target", rpm.arch]
+        if rpm.legacy:
+            options += ["--define", "_binary_payload w9.gzdio",
+                        "--define", "_binary_filedigest_algorithm 1"]
         subprocess.run(["rpmbuild", "-bb", "--quiet",
                         "--define", "_topdir " + top,
-                        "--define", "_build_id_links none", spec],
-                       check=True, stdout=subprocess.DEVNULL)
+                        "--define", "_build_id_links none"] + options
+                       + [spec], check=True, stdout=subprocess.DEVNULL)
         built = [os.path.join(d, f) for d, _, fs in os.walk(top)
                  for f in fs if f.endswith(".rpm")]
         shutil.move(built[0], out)
@@ -94,13 +101,15 @@ def _spec(rpm, payload):
                       + [path for path, _ in rpm.links]
                       + ["%ghost " + path for path in rpm.ghosts])
     provides = "".join("Provides: %s\n" % p for p in rpm.provides)
+    provides += "".join("Requires: %s\n" % r for r in rpm.requires)
+    if rpm.arch == "noarch":
+        provides += "BuildArch: noarch\n"
     return textwrap.dedent("""\
         Name: {name}
         Version: {version}
         Release: {release}
         Summary: ovs-rescue test package
         License: GPL
-        BuildArch: noarch
         AutoReqProv: no
         {provides}%description
         Test package.
