@@ -360,3 +360,14 @@ def test_the_header_reader_reads_gzip_md5_packages(host, build, capsys):
     code, doc, _ = preflight(capsys, host(), files)
     assert code == 0, doc
     assert {c["arch"] for c in doc["candidates"]} == {"i386"}
+
+
+def test_the_zipapp_answers_under_the_oldest_python(host, build, run_pyz):
+    root = host()
+    done = run_pyz("preflight", "--root", root, "--running-kernel", K835,
+                   "--accept", "tc", *build(ovs_candidate(),
+                                            module_candidate(K835),
+                                            module_candidate(K847)))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("GO: after rpm -U the running kernel and "
+                                  "the one that boots next have OVS 1.12.0")
