@@ -122,7 +122,12 @@ def test_argv(root, dbpath, paths, oldpackage=False):
 
 def run_rpm_test(root, dbpath, paths, timeout, oldpackage=False):
     """RpmTest of `rpm -U --test`; CannotInspect when rpm itself failed
-    (its database, not the transaction)."""
+    (its database, not the transaction).
+
+    In test mode rpm opens the database read-only and takes no
+    transaction lock, from 4.4.2.3 (CentOS 5) to 4.18 (lib/transaction.c
+    rpmtsRun); a test holds the root unchanged.
+    """
     argv = test_argv(root, dbpath, paths, oldpackage)
     done = run([_rpm()] + argv[1:], timeout)
     said = [line.strip() for line in (done.stdout + done.stderr).splitlines()]

@@ -271,8 +271,8 @@ def reload_warnings(facts, reload, kernels, downgrades):
                                 "module; the host does not use OVS"))
     if reload.ha:
         found.append(("ha", "HA is on (%s): the init script restarts xhad "
-                            "during the reload; a reload longer than HA's "
-                            "timeout gets the host fenced (rebooted)"
+                            "during the reload (without that restart HA "
+                            "would reboot the host within about a minute)"
                       % ", ".join(reload.ha)))
     if any(k.source == "kernel" for k in kernels):
         found.append(("in-kernel", "the datapath is in the kernel package "

@@ -7,10 +7,10 @@ def verdict(preflight):
     """The first line: go, or the main reason it is not."""
     p = preflight
     if p.ok:
-        which = ("the running kernel and the one that boots next have"
+        which = ("the running and the next kernel have"
                  if p.running and p.running != p.pending else
-                 "the kernel that boots next has" if not p.running else
-                 "the running kernel, which boots next, has")
+                 "the next kernel has" if not p.running else
+                 "the running kernel (it boots next) has")
         return "GO: after rpm -U %s OVS %s" % (which, p.new_build)
     bad = [k for k in p.kernels if not k.ok]
     if any("boots next" in problem for problem in p.problems) or (

@@ -369,5 +369,52 @@ def test_the_zipapp_answers_under_the_oldest_python(host, build, run_pyz):
                                             module_candidate(K835),
                                             module_candidate(K847)))
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith("GO: after rpm -U the running kernel and "
-                                  "the one that boots next have OVS 1.12.0")
+    assert done.stdout.startswith("GO: after rpm -U the running and the next "
+                                  "kernel have OVS 1.12.0\n")
+
+
+# -- 6.5: an out-of-tree module package, Requires: kernel-uname-r ---------
+
+def xs65_modules(build, uname=gen.XS65_UNAME):
+    return Rpm("openvswitch-modules", build, "1", ((
+        "/lib/modules/%s/extra/openvswitch/openvswitch.ko" % uname,
+        sample.module_elf(uname)),), requires=("kernel-uname-r = %s" % uname,),
+        arch="x86_64")
+
+
+@pytest.mark.parametrize("with_modules, code", [(True, 0), (False, 1)])
+def test_on_65_the_out_of_tree_module_of_the_new_build_is_needed(
+        rpm_factory, build, capsys, tmp_path, with_modules, code):
+    root = gen.xs65_host(str(tmp_path / "xs65"), rpm_factory)
+    rpms = [ovs_candidate("2.1.4", arch="x86_64")]
+    rpms += [xs65_modules("2.1.4")] if with_modules else []
+    got, doc, _ = preflight(capsys, root, build(*rpms),
+                            running=gen.XS65_UNAME)
+    assert got == code, doc
+    assert doc["layout"] == "xs65" and doc["rpm_test"]["exit"] == 0
+    if not with_modules:
+        assert doc["missing"] == ["an openvswitch-modules package of build "
+                                  "2.1.4 for %s" % gen.XS65_UNAME]
+
+
+def test_on_65_a_module_for_another_uname_fails_both_ways(
+        rpm_factory, build, capsys, tmp_path):
+    root = gen.xs65_host(str(tmp_path / "xs65"), rpm_factory)
+    got, doc, _ = preflight(capsys, root, build(
+        ovs_candidate("2.1.4", arch="x86_64"), xs65_modules("2.1.4"),
+        xs65_modules("2.1.4", uname="3.10.0+9")._replace(
+            name="openvswitch-modules-3.10.0+9")), running=gen.XS65_UNAME)
+    assert got == 1
+    assert any("kernel-uname-r = 3.10.0+9" in p for p in doc["problems"])
+    assert any("kernel-uname-r = 3.10.0+9 is needed by" in line
+               for line in doc["rpm_test"]["lines"])
+
+
+def test_a_kernel_among_the_candidates_is_refused(host, build, capsys):
+    root = host()
+    code, doc, _ = preflight(capsys, root, build(
+        ovs_candidate(), module_candidate(K835), module_candidate(K847),
+        kernel_xen_rpm(K_NEW)))
+    assert code == 1
+    assert any("rpm -U would erase every other installed kernel-xen" in p
+               for p in doc["problems"])
