@@ -1,5 +1,6 @@
 """Turn a preflight into console text or its JSON document: pure."""
 from rescue.render import boot_line
+from rescue.report import entry_problems
 from rescue.textout import WIDTH, field, paint, wrap
 
 
@@ -13,8 +14,9 @@ def verdict(preflight):
                  "the running kernel (it boots next) has")
         return "GO: after rpm -U %s OVS %s" % (which, p.new_build)
     bad = [k for k in p.kernels if not k.ok]
-    if any("boots next" in problem for problem in p.problems) or (
-            p.pending is None):
+    if entry_problems(p.next_boot):
+        return "NO-GO: the boot loader's next entry is not the host's"
+    if p.pending is None:
         return "NO-GO: cannot tell which kernel boots next"
     if bad:
         roles = sorted({"running" if k.running and not k.pending else

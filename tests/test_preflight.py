@@ -125,25 +125,18 @@ def test_running_and_pending_both_missing_are_both_named(host, build,
     assert doc["missing"] == sorted([missing_name(K835), missing_name(K847)])
 
 
-def test_a_module_package_of_another_build_is_no_go(host, build, capsys):
+@pytest.mark.parametrize("wrong, said", [
+    (dict(build="1.12.1"), "is OVS build 1.12.1, not 1.12.0"),
+    (dict(arch="x86_64"), "is for x86_64, the host's are i686"),
+], ids=["another build", "wrong arch"])
+def test_a_wrong_module_package_for_the_next_kernel_is_no_go(
+        host, build, capsys, wrong, said):
     root = host()
     code, doc, _ = preflight(capsys, root, build(
         ovs_candidate(), module_candidate(K835),
-        module_candidate(K847, build="1.12.1")))
-    assert code == 1
-    assert doc["missing"] == [missing_name(K847)]
-    assert any("is OVS build 1.12.1, not 1.12.0" in p
-               for p in kernel(doc, K847)["problems"])
-
-
-def test_a_module_package_of_the_wrong_arch_is_no_go(host, build, capsys):
-    root = host()
-    code, doc, _ = preflight(capsys, root, build(
-        ovs_candidate(), module_candidate(K835),
-        module_candidate(K847, arch="x86_64")))
-    assert code == 1
-    assert any("is for x86_64, the host's are i686" in p
-               for p in kernel(doc, K847)["problems"])
+        module_candidate(K847, **wrong)))
+    assert code == 1 and not kernel(doc, K847)["ok"]
+    assert any(said in p for p in kernel(doc, K847)["problems"])
 
 
 def test_a_module_package_whose_kernel_is_not_installed_agrees_with_rpm(
@@ -418,3 +411,24 @@ def test_a_kernel_among_the_candidates_is_refused(host, build, capsys):
     assert code == 1
     assert any("rpm -U would erase every other installed kernel-xen" in p
                for p in doc["problems"])
+
+
+def test_without_boot_links_it_cannot_tell_and_is_no_go(host, build, capsys):
+    root = host()
+    sample.point_boot_links(root, None, None)
+    code, doc, _ = preflight(capsys, root, build(*GOOD()))
+    assert code == 1 and doc["pending"] is None
+    assert doc["verdict"] == "NO-GO: cannot tell which kernel boots next"
+
+
+def test_an_upgrade_entry_booting_next_is_no_go(rpm_factory, build, capsys,
+                                                tmp_path):
+    root = gen.xs8_host(str(tmp_path / "xs8"), rpm_factory, upgrade=True,
+                        override_entry=4)
+    code, doc, _ = preflight(capsys, root, build(Rpm(
+        "openvswitch", "2.17.8", "1", (("/usr/share/openvswitch/build",
+                                        b"2.17.8\n"),))),
+        running=gen.XS8_UNAME, accept="tc,in-kernel")
+    assert code == 1
+    assert doc["verdict"] == ("NO-GO: the boot loader's next entry is not "
+                              "the host's")
