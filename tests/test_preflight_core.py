@@ -96,7 +96,7 @@ def test_qdiscs_other_than_the_defaults_are_listed_once():
     text = ("qdisc noqueue 0: dev lo root refcnt 2\n"
             "qdisc pfifo_fast 0: dev eth0 root refcnt 2 bands 3\n"
             "qdisc htb 1: dev vif3.0 root refcnt 2 r2q 10 default 0\n"
-            "qdisc ingress ffff: dev vif3.0 parent ffff:fff1 ----------------\n"
+            "qdisc ingress ffff: dev vif3.0 parent ffff:fff1 -------\n"
             "qdisc htb 1: dev vif3.0 root refcnt 2\n"
             "garbage\n")
     assert parse_qdiscs(text) == ("vif3.0 (htb)", "vif3.0 (ingress)")
