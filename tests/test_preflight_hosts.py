@@ -6,9 +6,10 @@ from tests import generations as gen
 from tests.hosts import K835, K847, Rpm, run_cli
 from tests.upgrades import (GOOD, K_NEW, built, kernel, kernel_xen_rpm,
                             missing_name, module_candidate, ovs_candidate,
-                            preflight, xs62)
+                            on_xs62, preflight, refused_by_both, xs62)
 
 
+# -- warnings ---------------------------------------------------------------
 
 def test_tc_cannot_be_told_against_another_root_and_must_be_accepted(
         make_host, rpm_factory, capsys):
@@ -173,22 +174,20 @@ def test_on_65_the_out_of_tree_module_of_the_new_build_is_needed(
 def test_on_65_a_module_for_another_uname_fails_both_ways(
         rpm_factory, capsys, tmp_path):
     root = gen.xs65_host(str(tmp_path / "xs65"), rpm_factory)
-    got, doc, _ = preflight(capsys, root, built(rpm_factory, 
-        ovs_candidate("2.1.4", arch="x86_64"), xs65_modules("2.1.4"),
+    got, doc, _ = preflight(capsys, root, built(
+        rpm_factory, ovs_candidate("2.1.4", arch="x86_64"),
+        xs65_modules("2.1.4"),
         xs65_modules("2.1.4", uname="3.10.0+9")._replace(
             name="openvswitch-modules-3.10.0+9")), running=gen.XS65_UNAME)
     assert got == 1
-    assert any("kernel-uname-r = 3.10.0+9" in p for p in doc["problems"])
-    assert any("kernel-uname-r = 3.10.0+9 is needed by" in line
-               for line in doc["rpm_test"]["lines"])
+    assert refused_by_both(doc, "kernel-uname-r = 3.10.0+9",
+                           "kernel-uname-r = 3.10.0+9 is needed by")
 
 
 def test_a_kernel_among_the_candidates_is_refused(
         make_host, rpm_factory, capsys):
-    root = xs62(make_host)
-    code, doc, _ = preflight(capsys, root, built(rpm_factory, 
-        ovs_candidate(), module_candidate(K835), module_candidate(K847),
-        kernel_xen_rpm(K_NEW)))
+    code, doc, _ = on_xs62(make_host, rpm_factory, capsys, *GOOD(),
+                           kernel_xen_rpm(K_NEW))
     assert code == 1
     assert any("rpm -U would erase every other installed kernel-xen" in p
                for p in doc["problems"])

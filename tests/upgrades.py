@@ -62,3 +62,15 @@ def missing_name(release, build=NEW):
 
 GOOD = (lambda: (ovs_candidate(), module_candidate(K835),
                  module_candidate(K847)))
+
+
+def refused_by_both(doc, ours, rpms):
+    """True when the tool's problems say ours and rpm --test said rpms."""
+    return (any(ours in problem for problem in doc["problems"])
+            and doc["rpm_test"]["exit"] != 0
+            and any(rpms in line for line in doc["rpm_test"]["lines"]))
+
+
+def on_xs62(make_host, rpm_factory, capsys, *rpms):
+    """preflight of rpms on the default xs62 host: (code, document, err)."""
+    return preflight(capsys, xs62(make_host), built(rpm_factory, *rpms))
