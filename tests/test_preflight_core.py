@@ -141,3 +141,36 @@ def test_help_preflight_is_a_topic(capsys):
     code, out, _ = run_cli(capsys, "help", "preflight")
     assert code == 0 and "--accept" in out
     assert max(len(line) for line in out.splitlines()) <= 79
+
+
+# -- what the reload would disturb, read on a live host ---------------------
+
+def test_qdiscs_are_read_from_the_tc_on_path(tmp_path, monkeypatch):
+    from rescue.reloadfacts import read_qdiscs
+    tc = tmp_path / "tc"
+    tc.write_text("#!/bin/sh\n[ \"$*\" = 'qdisc show' ] || exit 9\n"
+                  "echo 'qdisc htb 1: dev eth1 root refcnt 2'\n")
+    tc.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert read_qdiscs(5) == (("eth1 (htb)",), None)
+
+
+def test_without_tc_the_qdiscs_cannot_be_told(tmp_path, monkeypatch):
+    from rescue.reloadfacts import read_qdiscs
+    monkeypatch.setenv("PATH", str(tmp_path))
+    qdiscs, why = read_qdiscs(5)
+    assert qdiscs is None and "tc is not on PATH" in why
+
+
+def test_a_running_xhad_is_seen_on_a_live_host(tmp_path):
+    import shutil
+    from rescue.reloadfacts import read_ha
+    xhad = tmp_path / "xhad"
+    shutil.copy(shutil.which("sleep"), str(xhad))
+    process = subprocess.Popen([str(xhad), "30"])
+    try:
+        assert read_ha(str(tmp_path), live=True) == ("xhad is running",)
+        assert read_ha(str(tmp_path), live=False) == ()
+    finally:
+        process.kill()
+        process.wait()

@@ -213,3 +213,15 @@ def test_an_upgrade_entry_booting_next_is_no_go(rpm_factory, capsys,
     assert code == 1
     assert doc["verdict"] == ("NO-GO: the boot loader's next entry is not "
                               "the host's")
+
+
+def test_a_damaged_package_is_exit_3_naming_it(make_host, rpm_factory,
+                                               capsys, tmp_path):
+    good = built(rpm_factory, ovs_candidate())[0]
+    damaged = tmp_path / "openvswitch-1.12.0-1.i386.rpm"
+    damaged.write_bytes(open(good, "rb").read()[:300])
+    code, out, err = run_cli(capsys, "preflight", "--root", xs62(make_host),
+                             str(damaged))
+    assert code == 3 and out == ""
+    assert err.startswith("ovs-rescue: error: rpm cannot read a package")
+    assert str(damaged) in err
