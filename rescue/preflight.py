@@ -21,11 +21,12 @@ INSTALL_ONLY = ("kernel-xen", "kernel-kdump")
 
 # release; running, pending: bool; ok: bool
 # package: the module package it will have, N-V-R.A or N-V-R, or None
+# package_name: that package's name, or None
 # source: "candidate", "installed", "kernel" (in the kernel package) or None
 # missing: the exact package still missing (name-build), or None
 # problems: Tuple[str, ...]
 KernelCheck = record("KernelCheck", "release running pending ok package "
-                                    "source missing problems")
+                                    "package_name source missing problems")
 # name: one of WARNINGS; text: what the operator accepts; accepted: bool
 Caveat = record("Caveat", "name text accepted")
 
@@ -42,7 +43,8 @@ class Preflight(record("Preflight", (
     # missing: Tuple[str, ...]         # packages to add to the transaction
     # falls_out: Tuple[KernelCheck, ...] # eligible now, not after it
     # warnings: Tuple[Caveat, ...]
-    # problems: Tuple[str, ...]        # with the candidates themselves
+    # problems: Tuple[str, ...]        # with the candidates themselves,
+    #   but those of a kernel's own module package, which it lists
     # notes: Tuple[str, ...]
     # rpm_test: candidates.RpmTest     # rpm's own answer
     __slots__ = ()
@@ -63,9 +65,10 @@ def decide(facts, report, candidates, installed, reload, accepted, rpm_test):
         candidates)
     userspace = [c for c in candidates if c.name == naming.OVS_PACKAGE]
     new_build = userspace[0].version if userspace else facts.ovs_build
-    problems, downgrades = candidate_problems(facts, candidates, installed,
-                                              after)
-    judge = _Judge(facts, report, candidates, new_build, problems)
+    transaction, downgrades = transaction_problems(facts, candidates,
+                                                   installed)
+    fitness = fitness_problems(candidates, installed, after)
+    judge = _Judge(facts, report, candidates, new_build, fitness)
     kernels = tuple(judge.kernel(release) for release in
                     _targets(report.running, report.pending))
     falls_out = tuple(
@@ -76,8 +79,10 @@ def decide(facts, report, candidates, installed, reload, accepted, rpm_test):
     warnings = tuple(
         Caveat(name, text, name in accepted) for name, text in
         reload_warnings(facts, reload, kernels, downgrades))
-    general = boot_problems(report) + tuple(
-        p for name in sorted(problems) for p in problems[name])
+    shown = {k.package_name for k in kernels}
+    general = boot_problems(report) + transaction + tuple(
+        p for name in sorted(fitness) if name not in shown
+        for p in fitness[name])
     ok = (not general and all(k.ok for k in kernels)
           and all(w.accepted for w in warnings) and rpm_test.exit == 0)
     return Preflight(ok, new_build, facts.ovs_build, report.running,
@@ -87,8 +92,9 @@ def decide(facts, report, candidates, installed, reload, accepted, rpm_test):
 
 
 def _targets(running, pending):
-    return [r for r in (running, pending) if r] if running != pending \
-        else [running]
+    """The running kernel, then the next, once each; unknown ones left out."""
+    return [r for r in ((running,) if running == pending else
+                        (running, pending)) if r]
 
 
 def boot_problems(report):
@@ -111,33 +117,37 @@ def _notes(report, userspace):
     return tuple(notes)
 
 
-def candidate_problems(facts, candidates, installed, after):
-    """({candidate name: problems}, downgrades) of the candidates as a
-    transaction: duplicates, reinstalls, kernels, arch, kernel Requires."""
-    problems, downgrades = {}, []
-    by_name = {}
-    for header in installed:
-        by_name.setdefault(header.name, []).append(header)
-    host_arch = next((h.arch for h in by_name.get(naming.OVS_PACKAGE, ())),
-                     None)
-    seen = set()
+def transaction_problems(facts, candidates, installed):
+    """(problems, downgrades) of the candidates as one rpm -U: duplicate
+    names, packages already installed, kernels (install-only)."""
+    problems, downgrades, seen = [], [], set()
     for c in candidates:
-        said = problems.setdefault(c.name, [])
         if c.name in seen:
-            said.append("two candidates are named %s: give one" % c.name)
+            problems.append("two candidates are named %s: give one" % c.name)
         seen.add(c.name)
-        olds = by_name.get(c.name, ())
+        olds = [h for h in installed if h.name == c.name]
         if any(newer(c, old) == 0 for old in olds):
-            said.append("%s is already installed: leave it out (rpm -U "
-                        "refuses to install it again)" % c.nvr)
+            problems.append("%s is already installed: leave it out (rpm -U "
+                            "refuses to install it again)" % c.nvr)
         if any(newer(c, old) < 0 for old in olds):
             downgrades.append(c.nvr)
         if c.name in INSTALL_ONLY or (c.name == "kernel"
                                       and facts.next_boot.layout.links_ours):
-            said.append("%s is a kernel: rpm -U would erase every other "
-                        "installed %s; install it on its own with rpm -i "
-                        "first" % (c.nvr, c.name))
-        machine = _machine_arch(c, by_name, host_arch)
+            problems.append("%s is a kernel: rpm -U would erase every other "
+                            "installed %s; install it on its own with rpm -i "
+                            "first" % (c.nvr, c.name))
+    return tuple(problems), tuple(downgrades)
+
+
+def fitness_problems(candidates, installed, after):
+    """{candidate name: problems} of each package on this host: its arch,
+    its Requires on a kernel, met by what rpm -U leaves installed."""
+    host_arch = next((h.arch for h in installed
+                      if h.name == naming.OVS_PACKAGE), None)
+    problems = {}
+    for c in candidates:
+        said = []
+        machine = _machine_arch(c, installed, host_arch)
         if not arch_fits(c.arch, machine):
             said.append("%s is for %s, the host's are %s" % (
                 c.nvra, c.arch, machine))
@@ -149,16 +159,19 @@ def candidate_problems(facts, candidates, installed, after):
                             "it out, or install the kernel first" % (
                                 c.nvr, require.name, require.flags,
                                 require.version))
-    return {n: tuple(p) for n, p in problems.items() if p}, tuple(downgrades)
+        if said:
+            problems[c.name] = tuple(said)
+    return problems
 
 
-def _machine_arch(candidate, by_name, host_arch):
+def _machine_arch(candidate, installed, host_arch):
     """The arch of the kernel a module package is for, else userspace's."""
+    kernels = [h for h in installed if h.name in ("kernel-xen",)
+               + KERNEL_PACKAGES]
     for require in candidate.requires:
         if require.name in KERNEL_CAPABILITIES:
-            for name in ("kernel-xen",) + KERNEL_PACKAGES:
-                for kernel in satisfied(require, by_name.get(name, ())):
-                    return kernel.arch
+            for kernel in satisfied(require, kernels):
+                return kernel.arch
     return host_arch
 
 
@@ -171,11 +184,13 @@ class _Judge:
         self.problems = problems
 
     def kernel(self, release):
+        """The KernelCheck of a release; the sub-judges below give
+        (chosen package, source, missing, problems)."""
         kernel = self.report.kernel(release)
         if self.facts.next_boot.layout.per_kernel_modules:
-            package, source, missing, problems = self._named(release)
+            chosen, source, missing, problems = self._named(release)
         else:
-            package, source, missing, problems = self._owned(release)
+            chosen, source, missing, problems = self._owned(release)
         problems = list(problems)
         for present, what in ((kernel is None or kernel.image, "kernel image "
                                "/boot/" + naming.image_name(release)),
@@ -183,9 +198,11 @@ class _Judge:
                                "/boot/" + naming.initrd_name(release))):
             if not present and "no " + what not in problems:
                 problems.append("no " + what)
-        return KernelCheck(release, release == self.report.running,
-                           release == self.report.pending, not problems,
-                           package, source, missing, tuple(problems))
+        return KernelCheck(
+            release, release == self.report.running,
+            release == self.report.pending, not problems,
+            getattr(chosen, "nvra", None) or getattr(chosen, "nvr", None),
+            getattr(chosen, "name", None), source, missing, tuple(problems))
 
     def _named(self, release):
         """5.6-6.2: openvswitch-modules-xen-<kernel> of the new build."""
@@ -217,7 +234,7 @@ class _Judge:
             return self._installed(out_of_tree, release, wanted,
                                    "openvswitch-modules")
         kernel = self.report.kernel(release)
-        return (packages[0].nvr, "kernel", None,
+        return (packages[0], "kernel", None,
                 kernel.problems if kernel is not None else ())
 
     def _candidate(self, candidate, release, wanted):
@@ -230,7 +247,7 @@ class _Judge:
         if module_file_of(candidate, release) is None:
             problems.append("%s has no openvswitch.ko under /lib/modules/%s/"
                             % (candidate.nvr, release))
-        return candidate.nvra, "candidate", missing, problems
+        return candidate, "candidate", missing, problems
 
     def _installed(self, packages, release, wanted, name):
         same = [p for p in packages if p.version == self.new_build]
@@ -245,12 +262,12 @@ class _Judge:
         package = same[0]
         module = package.module
         if module.problem:
-            return package.nvr, "installed", None, (module.problem,)
+            return package, "installed", None, (module.problem,)
         if module.vermagic != release:
-            return package.nvr, "installed", None, (
+            return package, "installed", None, (
                 "module file %s is built for kernel %s" % (
                     module.path.rsplit("/", 1)[-1], module.vermagic),)
-        return package.nvr, "installed", None, ()
+        return package, "installed", None, ()
 
 
 def reload_warnings(facts, reload, kernels, downgrades):

@@ -3,7 +3,7 @@ import pytest
 
 from rescue import sample
 from tests import generations as gen
-from tests.hosts import K835, K847, Rpm, run_cli
+from tests.hosts import K835, K847, K_OLD, Rpm, run_cli
 from tests.upgrades import (GOOD, K_NEW, built, kernel, kernel_xen_rpm,
                             missing_name, module_candidate, ovs_candidate,
                             on_xs62, preflight, refused_by_both, xs62)
@@ -225,3 +225,41 @@ def test_a_damaged_package_is_exit_3_naming_it(make_host, rpm_factory,
     assert code == 3 and out == ""
     assert err.startswith("ovs-rescue: error: rpm cannot read a package")
     assert str(damaged) in err
+
+
+def test_a_candidate_problem_is_said_once_under_its_kernel(
+        make_host, rpm_factory, capsys):
+    code, out, _ = run_cli(capsys, "preflight", "--root", xs62(make_host),
+                           "--running-kernel", K835, "--accept", "tc",
+                           *built(rpm_factory, ovs_candidate(),
+                                  module_candidate(K835),
+                                  module_candidate(K847, arch="x86_64")))
+    assert code == 1 and out.count("is for x86_64") == 1
+    assert "\nProblems:" not in out
+
+
+def test_with_the_running_kernel_unknown_the_next_is_answered_alone(
+        make_host, rpm_factory, capsys):
+    code, doc, _ = preflight(capsys, xs62(make_host),
+                             built(rpm_factory, *GOOD()), running=None)
+    assert code == 0, doc
+    assert [k["release"] for k in doc["after"]] == [K847]
+    assert any("running kernel unknown" in note for note in doc["notes"])
+
+
+def test_unknown_running_kernel_and_no_boot_links_is_no_go(
+        make_host, rpm_factory, capsys):
+    root = xs62(make_host)
+    sample.point_boot_links(root, None, None)
+    code, doc, _ = preflight(capsys, root, built(rpm_factory, *GOOD()),
+                             running=None)
+    assert code == 1 and doc["after"] == []
+
+
+def test_a_wrong_package_for_another_kernel_still_blocks_the_transaction(
+        make_host, rpm_factory, capsys):
+    code, doc, _ = on_xs62(make_host, rpm_factory, capsys, *GOOD(),
+                           module_candidate(K_OLD, arch="x86_64"))
+    assert code == 1 and all(k["ok"] for k in doc["after"])
+    assert [k["release"] for k in doc["falls_out"]] == [K_OLD]
+    assert any("is for x86_64" in p for p in doc["problems"])
