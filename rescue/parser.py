@@ -83,13 +83,22 @@ def _common_options(parser, suppress):
 
 
 def seconds(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < 1e6:
-        raise argparse.ArgumentTypeError("%r is not a number of seconds"
-                                         % text)
+    """--timeout: a finite number of seconds, more than 0."""
+    return _checked_seconds(text, zero=False)
+
+
+def wait_seconds(text):
+    """--wait: a finite number of seconds, 0 (fail at once) or more."""
+    return _checked_seconds(text, zero=True)
+
+
+def _checked_seconds(text, zero):
+    from rescue.quickparse import MAX_SECONDS, number_of_seconds
+    value = number_of_seconds(text, zero)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            "%r is not a number of seconds (%s, under %d)"
+            % (text, "0 or more" if zero else "more than 0", MAX_SECONDS))
     return value
 
 
