@@ -25,7 +25,9 @@ def perfdata(report):
 
 def nagios_result(report):
     """(exit code, line) for a report."""
-    if not report.ok:
+    if report.next_boot.cannot_tell is not None:
+        code, summary = UNKNOWN, unsafe_reason(report)
+    elif not report.ok:
         code = CRITICAL
         summary = "unsafe to reboot: %s; pending %s" % (
             unsafe_reason(report), report.pending or "none")

@@ -1,5 +1,6 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
 from rescue import bootfacts, naming
+from rescue.bootfacts import cannot_tell_text
 from rescue.changes import journal_problems
 from rescue.eligibility import kernel_report
 from rescue.layouts import OWN_LINK_PAIRS, accepts
@@ -62,7 +63,7 @@ def inspect_host(facts, any_build=False):
     report = Report(False, facts.ovs_build, facts.running, pending, kernels,
                     (), any_build, facts.next_boot, boot_notes(facts), (),
                     note is None, ignored, note, ())
-    entry = entry_problems(facts.next_boot)
+    entry = entry_problems(facts.next_boot, facts.boot.links)
     problems = entry + host_problems(facts, report, initrd_rel)
     ok = (pending is not None and initrd_rel == pending and not entry
           and report.kernel(pending).eligible
@@ -96,23 +97,53 @@ def links_not_ours(facts):
     return None
 
 
-def entry_problems(next_boot):
-    """What is wrong with the entry the boot loader picks next."""
+def entry_problems(next_boot, links=None):
+    """What is wrong with the entry the boot loader picks next, and with
+    the files it opens."""
+    if next_boot.cannot_tell is not None:
+        return (cannot_tell_text(next_boot.cannot_tell),)
     if next_boot.config_path is None:
         return ()
     entry = next_boot.entry
-    if entry is not None and (entry.kernel or "") == (entry.initrd or ""):
+    if entry is None:
+        return ("%s: %s" % (next_boot.config_path, next_boot.how),)
+    if (entry.kernel or "") == (entry.initrd or ""):
         return ("%s: the next entry %r names %s as both kernel and initrd"
                 % (next_boot.config_path, entry.title, entry.kernel),)
-    if next_boot.entry is None:
-        return ("%s: %s; the boot loader will fall back to its own choice"
-                % (next_boot.config_path, next_boot.how),)
-    words = ("%s %s" % (next_boot.entry.title, next_boot.entry.key)).lower()
+    problems = [entry.problem] if entry.problem else []
+    words = ("%s %s" % (entry.title, entry.key)).lower()
     if "upgrade" in words:
-        return ("the next boot runs the %r entry of %s (an upgrade), not "
-                "the host" % (next_boot.entry.title,
-                              next_boot.config_path),)
-    return ()
+        problems.append("the next boot runs the %r entry of %s (an "
+                        "upgrade), not the host" % (entry.title,
+                                                    next_boot.config_path))
+    return tuple(problems) + boot_file_problems(next_boot, links or {})
+
+
+def boot_file_problems(next_boot, links):
+    """The files the entry opens: there, whole, and the ones the links
+    name (the kernel's embedded release agreeing with its name)."""
+    boots = next_boot.boots
+    if boots is None:
+        return ("the files the next entry opens were not read",)
+    problems = [f.problem for f in (boots.hypervisor,) + tuple(boots.extras)
+                + (boots.kernel, boots.initrd) if f.problem]
+    names = next_boot.link_names
+    for boot_file, name in ((boots.kernel, names[0]),
+                            (boots.initrd, names[-1])):
+        link = links.get(name)
+        if boot_file.file is None or link is None or link.file_name is None:
+            continue
+        expected = "/boot/" + link.file_name
+        if boot_file.file != expected:
+            problems.append("the boot loader opens %s for %s, not %s"
+                            % (boot_file.file, boot_file.written, expected))
+    kernel, link = boots.kernel, links.get(names[0])
+    if (kernel.version and link is not None and link.release
+            and kernel.version != link.release):
+        problems.append("kernel %s is release %s inside, not %s as its "
+                        "name says" % (kernel.file, kernel.version,
+                                       link.release))
+    return tuple(problems)
 
 
 def boot_notes(facts):
