@@ -58,13 +58,14 @@ def describe_link(name, target, boot_parts, parts, mode, image=None):
     if image is None:
         image = name.startswith(naming.IMAGE_PREFIX)
     file_name = file_name_in_boot(target)
-    if file_name is None:
-        return BootLink(name, True, target, None, None,
-                        "%s points outside /boot (%s)" % (name, target))
-    if _release(image, file_name) is None:
-        return BootLink(name, True, target, file_name, None,
-                        "%s points at %s, not a kernel file" % (name, target))
     if parts is None or not stat.S_ISREG(mode):
+        if file_name is None:
+            return BootLink(name, True, target, None, None,
+                            "%s points outside /boot (%s)" % (name, target))
+        if _release(image, file_name) is None:
+            return BootLink(name, True, target, file_name, None,
+                            "%s points at %s, not a kernel file"
+                            % (name, target))
         why = mode if parts is None else "not a regular file"
         return BootLink(name, True, target, file_name, None,
                         "%s is dangling (%s does not lead to a file: %s)"
@@ -73,6 +74,7 @@ def describe_link(name, target, boot_parts, parts, mode, image=None):
         return BootLink(name, True, target, file_name, None,
                         "%s points outside /boot (%s leads to /%s)"
                         % (name, target, "/".join(parts)))
+    # Both loaders follow a chain of links: where it ends decides.
     release = _release(image, parts[-1])
     if release is None:
         return BootLink(name, True, target, file_name, None,
