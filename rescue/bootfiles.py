@@ -10,7 +10,7 @@ import gzip
 import os
 import stat
 
-from rescue import bootimage
+from rescue import bootimage, filedigest
 from rescue.bootdir import Unresolved, resolve_in_root
 from rescue.bootfacts import BootFile, Boots
 
@@ -86,3 +86,19 @@ def _stream_problem(handle, head):
     except (OSError, EOFError, ValueError) as error:
         return "is damaged (%s)" % (error or "truncated")
     return None
+
+
+def with_digests(root, boots, digests):
+    """Boots with each file rpm recorded a digest for compared with it."""
+    if boots is None:
+        return None
+
+    def one(boot_file):
+        if boot_file.problem or boot_file.file not in digests:
+            return boot_file
+        changed = filedigest.mismatch(
+            os.path.join(root, boot_file.file.lstrip("/")),
+            digests[boot_file.file], boot_file.file)
+        return boot_file._replace(problem=changed) if changed else boot_file
+    return Boots(one(boots.hypervisor), one(boots.kernel), one(boots.initrd),
+                 tuple(one(f) for f in boots.extras))

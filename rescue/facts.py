@@ -2,8 +2,8 @@
 import os
 import stat
 
-from rescue import bootdir, bootfacts, journal, kmodfile, modinfo, naming, \
-    rpmdb
+from rescue import bootdir, bootfacts, filedigest, journal, kmodfile, \
+    modinfo, naming, rpmdb
 from rescue.errors import CannotInspect, UsageError
 from rescue.layouts import XS56
 from rescue.records import record
@@ -93,8 +93,11 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
     """
     read = read_host(root, dbpath, running, package_list, timeout, firmware,
                      deep)
+    digests = filedigest.all_digests(read.packages) if deep else {}
     return assemble(root, dbpath, read.boot, running, read.packages,
-                    read.changes, lambda path: check_module_file(root, path),
+                    read.changes,
+                    lambda path: check_module_file(root, path,
+                                                   digests.get(path)),
                     read.next_boot, read.markers, read.modprobe,
                     read.dep_problems)
 
@@ -122,6 +125,9 @@ def read_host(root, dbpath, running, package_list=None,
     boot = scan_next_boot(root, next_boot)
     packages = read_packages(root, dbpath, boot, running, package_list,
                              timeout)
+    if deep:
+        next_boot = next_boot._replace(boots=bootfiles.with_digests(
+            root, next_boot.boots, filedigest.all_digests(packages)))
     changes = journal.read_journal(bootdir.boot_dir(root))
     modprobe, dep_problems = {}, {}
     for release in sorted(releases_of(boot, running)):
@@ -228,8 +234,9 @@ def refresh_boot(facts):
         journal=journal.read_journal(bootdir.boot_dir(facts.root)))
 
 
-def check_module_file(root, path):
-    """Is the module file there, a regular file, and whose kernel is it for?"""
+def check_module_file(root, path, digest=None):
+    """Is the module file there, a regular file, and whose kernel is it
+    for? With rpm's digest of it, does it match?"""
     if path is None:
         return module_file_fact(None, "absent")
     full = path_in_root(root, path)
@@ -243,6 +250,9 @@ def check_module_file(root, path):
         vermagic = kmodfile.vermagic_release(full)
     except modinfo.ModinfoError as error:
         return module_file_fact(path, "file", error=str(error))
+    changed = filedigest.mismatch(full, digest, "it")
+    if changed:
+        return module_file_fact(path, "file", error=changed)
     return module_file_fact(path, "file", vermagic)
 
 

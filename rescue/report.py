@@ -80,6 +80,12 @@ def links_not_ours(facts):
     fallback entry names them), never another name an entry was given.
     """
     layout = facts.next_boot.layout
+    if facts.next_boot.cannot_tell is not None:
+        return ("%s; ovs-rescue moves no link it cannot prove the boot "
+                "loader opens" % cannot_tell_text(facts.next_boot.cannot_tell))
+    if facts.next_boot.boots is None:
+        return ("the boot loader's next entry is not known, so no link is "
+                "proven to be the one it opens")
     names = tuple(facts.boot.links)
     owners = sorted({facts.link_owners[n] for n in names
                      if n in facts.link_owners})

@@ -68,19 +68,6 @@ def test_a_damaged_boot_file_is_unsafe(rpm_factory, root, capsys, damage,
     assert code == 1 and any(words in p for p in doc["problems"])
 
 
-def test_a_truncated_initrd_is_found_by_deep_only(rpm_factory, root, capsys):
-    from rescue import bootfiles
-    from rescue.bootfacts import NextBoot
-    xs62(root, rpm_factory)
-    data = sample.initrd_image(K847)
-    sample.write_file(root, "/boot/initrd-%s.img" % K847, data[:-12])
-    path = "/boot/initrd-%s.img" % K847
-    assert bootfiles.boot_file(root, path, path, "initrd", 7).problem is None
-    assert "damaged" in bootfiles.boot_file(root, path, path, "initrd", 7,
-                                            deep=True).problem
-    assert NextBoot  # the default check stays a read of the first bytes
-
-
 def test_paths_are_read_as_written_subdirectories_kept(rpm_factory, root,
                                                        capsys):
     xs62(root, rpm_factory)
@@ -225,3 +212,41 @@ def test_ok_does_not_claim_the_running_kernel_when_unknown(rpm_factory, root,
     xs62(root, rpm_factory)
     code, out, _ = run_cli(capsys, "check", "--root", root)
     assert "running kernel have OVS" not in out.split("\n")[0]
+
+
+def status_v(capsys, root, running):
+    code, out, _ = run_cli(capsys, "status", "-v", "--json", "--root", root,
+                           "--running-kernel", running)
+    return json.loads(out)
+
+
+def test_a_module_changed_since_rpm_installed_it_is_found_by_status_v(
+        rpm_factory, root, capsys):
+    xs62(root, rpm_factory)
+    sample.write_file(root, sample.module_path(K847),
+                      sample.module_elf(K847, fields=("version=patched",)))
+    assert check(capsys, root)[0] == 0          # the fast check reads headers
+    doc = status_v(capsys, root, K847)
+    assert doc["ok"] is False
+    kernel = [k for k in doc["kernels"] if k["release"] == K847][0]
+    assert any("digest rpm recorded" in p for p in kernel["problems"])
+
+
+def test_a_kernel_image_changed_since_rpm_installed_it_is_unsafe_under_v(
+        rpm_factory, root, capsys):
+    gen.xs8_host(root, rpm_factory)
+    image = "/boot/vmlinuz-" + gen.XS8_UNAME
+    sample.write_file(root, image, sample.kernel_image(gen.XS8_UNAME,
+                                                       tag="rebuilt"))
+    assert check(capsys, root, running=gen.XS8_UNAME)[0] == 0
+    doc = status_v(capsys, root, gen.XS8_UNAME)
+    assert doc["ok"] is False
+    assert any(image in p and "digest" in p for p in doc["problems"])
+
+
+def test_a_truncated_initrd_makes_status_v_unsafe(rpm_factory, root, capsys):
+    xs62(root, rpm_factory)
+    data = sample.initrd_image(K847)
+    sample.write_file(root, "/boot/initrd-%s.img" % K847, data[:-12])
+    assert check(capsys, root)[0] == 0
+    assert status_v(capsys, root, K847)["ok"] is False
