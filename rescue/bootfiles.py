@@ -6,7 +6,6 @@ loader's own limit, and the file at the end checked by its first bytes
 (bootimage.py); with deep, a compressed initrd is read to its end, so its
 CRC is checked too.
 """
-import gzip
 import os
 import stat
 
@@ -70,6 +69,7 @@ def boot_file(root, written, path, role, max_links, deep=False):
 
 def _stream_problem(handle, head):
     """Read a compressed initrd to its end: a CRC or format error, or None."""
+    import gzip
     handle.seek(0)
     try:
         if head.startswith(bootimage.GZIP):

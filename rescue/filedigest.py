@@ -1,5 +1,4 @@
-"""Does a file match the digest rpm recorded for it (read whole: --deep only)."""
-import hashlib
+"""Does a file match the digest rpm recorded for it (read whole: status -v only)."""
 
 # rpm writes each file's digest as hex; its length says the algorithm
 ALGORITHMS = {32: "md5", 40: "sha1", 56: "sha224", 64: "sha256",
@@ -16,6 +15,7 @@ def all_digests(packages):
 
 def matches(full, digest):
     """True, False, or None when the digest is of no known algorithm."""
+    import hashlib
     algorithm = ALGORITHMS.get(len(digest))
     if algorithm is None:
         return None

@@ -12,8 +12,6 @@ waits at the menu for ever. Anything else that could change the choice
 (other conditionals, variables, `configfile`, `source`, submenus chosen,
 `saved_entry` / `next_entry`) is "cannot tell", with its line.
 """
-import re
-
 from rescue.records import record
 
 # title, id: of the menuentry; hypervisor: multiboot(2) path; modules:
@@ -27,10 +25,12 @@ GrubEntry = record("GrubEntry", "title id hypervisor modules kernel initrd "
 # was chosen or why nothing boots; cannot_tell: (line, construct) or None
 GrubChoice = record("GrubChoice", "entry index how cannot_tell override")
 
-_LOAD_ENV = (r"if\s+\[\s+-s\s+\$prefix/grubenv\s+\]\s*;\s*then",
-             r"load_env", r"fi")
-_OVERRIDE = (r"if\s+\[\s+-n\s+\"\$override_entry\"\s+\]\s*;\s*then",
-             r"set\s+default=\$override_entry", r"fi")
+# each line as its words, however they are spaced (no `re`: check's start
+# stays fast)
+_LOAD_ENV = ("if [ -s $prefix/grubenv ]; then", "load_env", "fi")
+_OVERRIDE = ('if [ -n "$override_entry" ]; then',
+             "set default=$override_entry", "fi")
+DIGITS = "0123456789"
 HARMLESS = ("serial", "terminal_input", "terminal_output", "terminal",
             "insmod", "loadfont", "echo")
 HARMLESS_SETS = ("timeout_style", "gfxmode", "gfxpayload")
@@ -80,9 +80,8 @@ def words_of(line, number):
 
 def _block(lines, at, patterns):
     """Do lines[at:] start with the three lines of a known block?"""
-    got = [l.strip() for l in lines[at:at + 3]]
-    return len(got) == 3 and all(re.match(p + r"$", g)
-                                 for p, g in zip(patterns, got))
+    got = [" ".join(l.split()) for l in lines[at:at + 3]]
+    return got == list(patterns)
 
 
 def choose(text, grubenv=None):
@@ -96,7 +95,7 @@ def choose(text, grubenv=None):
     if not entries:
         return GrubChoice(None, None, "no menuentry", None, override)
     timeout = variables.get("timeout")
-    if timeout is None or not re.match(r"[0-9]+$", timeout):
+    if not timeout or not all(c in DIGITS for c in timeout):
         return GrubChoice(None, None, "no timeout: GRUB waits at its menu "
                           "for ever", None, override)
     index, how = _default_index(variables.get("default"), entries)
@@ -222,7 +221,8 @@ def _default_index(value, entries):
     for index, entry in enumerate(entries):
         if entry.title == value:
             return index, "default (title)"
-    if re.match(r"(0|[1-9][0-9]*)$", value):
+    if value and all(c in DIGITS for c in value) and (
+            value == "0" or value[0] != "0"):
         index = int(value)
         if index < len(entries):
             return index, "default"

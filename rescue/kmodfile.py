@@ -3,7 +3,6 @@
 A plain .ko is read by modinfo in place (only its headers); a compressed
 one is opened and decompressed in memory, bounded, then read the same way.
 """
-import gzip
 
 from rescue import modinfo
 
@@ -12,6 +11,7 @@ def vermagic_release(path):
     """The kernel release a module file was built for (ModinfoError if
     it cannot be read as a module)."""
     if path.endswith(".gz"):
+        import gzip
         opener = gzip.open
     elif path.endswith(".xz"):
         try:

@@ -102,6 +102,8 @@ def unsafe_reason(report):
         return "no usable boot link in /boot"
     if not pending.eligible:
         return "the kernel that boots next " + kernel_reason(pending)
+    if report.file_problems:
+        return "a file the next boot loads is missing or damaged"
     if running is not None and not running.eligible:
         return "the running kernel " + kernel_reason(running)
     return "the boot pair is not one kernel's image and initrd"

@@ -12,7 +12,7 @@ from rescue.rpmvercmp import release_key
 _ReportFields = record("Report", (
     "ok ovs_build running pending kernels problems "
     "any_build next_boot notes commands links_ours ignored links_note "
-    "entry_problems"))
+    "entry_problems file_problems"))
 
 
 class Report(_ReportFields):
@@ -32,6 +32,7 @@ class Report(_ReportFields):
     # links_note: Optional[str]         # why the links are not ours
     # entry_problems: Tuple[str, ...]   # those of problems about the boot
     #                                   # loader's next entry itself
+    # file_problems: Tuple[str, ...]    # those about the files it opens
     __slots__ = ()
 
     def kernel(self, release):
@@ -62,13 +63,17 @@ def inspect_host(facts, any_build=False):
     note = links_not_ours(facts)
     report = Report(False, facts.ovs_build, facts.running, pending, kernels,
                     (), any_build, facts.next_boot, boot_notes(facts), (),
-                    note is None, ignored, note, ())
-    entry = entry_problems(facts.next_boot, facts.boot.links)
-    problems = entry + host_problems(facts, report, initrd_rel)
+                    note is None, ignored, note, (), ())
+    entry = entry_problems(facts.next_boot)
+    files = boot_file_problems(facts.next_boot, facts.boot.links) \
+        if facts.next_boot.entry is not None and not entry else ()
+    problems = entry + files + host_problems(facts, report, initrd_rel)
     ok = (pending is not None and initrd_rel == pending and not entry
+          and not files and facts.next_boot.boots is not None
           and report.kernel(pending).eligible
           and (facts.running is None or report.kernel(facts.running).eligible))
-    report = report._replace(ok=ok, problems=problems, entry_problems=entry)
+    report = report._replace(ok=ok, problems=problems, entry_problems=entry,
+                             file_problems=files)
     return report._replace(commands=fix_commands(facts, report))
 
 
@@ -103,9 +108,8 @@ def links_not_ours(facts):
     return None
 
 
-def entry_problems(next_boot, links=None):
-    """What is wrong with the entry the boot loader picks next, and with
-    the files it opens."""
+def entry_problems(next_boot):
+    """What is wrong with the entry the boot loader picks next."""
     if next_boot.cannot_tell is not None:
         return (cannot_tell_text(next_boot.cannot_tell),)
     if next_boot.config_path is None:
@@ -122,7 +126,7 @@ def entry_problems(next_boot, links=None):
         problems.append("the next boot runs the %r entry of %s (an "
                         "upgrade), not the host" % (entry.title,
                                                     next_boot.config_path))
-    return tuple(problems) + boot_file_problems(next_boot, links or {})
+    return tuple(problems)
 
 
 def boot_file_problems(next_boot, links):
