@@ -110,7 +110,29 @@ def read_boot_loader(root, firmware=None, live=False):
                                       follow=False).decode("latin-1")
     else:
         includes = _includes(root, path, text)
+        version = extlinux_version(root)
+        if version:
+            note = "; ".join(n for n in (note, version) if n)
     return BootLoaderFiles(path, kind, text, env_text, note, includes)
+
+
+def extlinux_version(root):
+    """A note naming the extlinux version in ldlinux.sys, or None."""
+    full = find_in_root(root, EXTLINUX_INSTALLED)
+    if full is None:
+        return None
+    try:
+        with open(full, "rb") as handle:
+            head = handle.read(128 * 1024)
+    except OSError:
+        return None
+    at = head.find(b"EXTLINUX ")
+    words = head[at:at + 40].split() if at >= 0 else []
+    if len(words) < 2:
+        return None
+    version = words[1].decode("ascii", "replace")
+    return ("extlinux %s (ldlinux.sys); its config is read by the rules "
+            "syslinux 3.86 and 6.04 share" % version)
 
 
 def _includes(root, path, text, found=None, depth=0):

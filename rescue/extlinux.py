@@ -1,12 +1,14 @@
 """What extlinux boots unattended, read as syslinux's ldlinux reads its config: pure.
 
 Modelled on syslinux 6.04 (com32/elflink/ldlinux/readconfig.c and
-ldlinux.c), using only what older versions share: a keyword is matched
+ldlinux.c), using only what 3.86 (core/parseconfig.inc, core/ui.inc: the
+XenServer 5.6-6.x era) does alike: a keyword is matched
 without regard to case and ends at any whitespace or control character; a
 line ends at its first CR; the later of two lines wins; `default` names a
 label by its first word, compared case-sensitively (no such label: a file
 name syslinux tries to boot); no `default` and no `ui` means no automatic
-boot. `prompt 1` shows `boot:` for `timeout` tenths of a second (0: for
+boot (very old versions tried `linux`: a LABEL linux is "cannot tell").
+`prompt 1` shows `boot:` for `timeout` tenths of a second (0: for
 ever), then boots `ontimeout` if set, else the default. `ui` (a menu
 module), `totaltimeout`, `menu include` and `include` nested deeper than
 MAX_INCLUDE_DEPTH are beyond what is modelled: "cannot tell".
@@ -179,7 +181,10 @@ def choose(path, text, read_include=lambda path: None):
     state.record()
     if state.ui is not None:
         return Choice(None, None, state.ui + ("UI (a menu module chooses)",))
-    command, how = _command(state)
+    try:
+        command, how = _command(state)
+    except _CannotTell as stop:
+        return Choice(None, None, stop.where + (stop.construct,))
     if command is None:
         return Choice(None, how, None)
     return _label_of(state, command, how)
@@ -197,6 +202,9 @@ def _command(state):
             and state.timeout > 0:
         return state.ontimeout[0], "ONTIMEOUT"
     if state.default is None:
+        if any(label.label == "linux" for label in state.labels):
+            raise _CannotTell(state.labels[0].where, "no DEFAULT, and a "
+                              "LABEL linux (old syslinux boots it)")
         return None, ("no DEFAULT or UI line: syslinux boots nothing "
                       "unattended")
     return state.default, "DEFAULT"

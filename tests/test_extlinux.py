@@ -100,3 +100,8 @@ SPACE = st.sampled_from([" ", "\t", "  ", " \t"])
 @given(KEYWORDS, SPACE, st.sampled_from(["xe", "safe"]))
 def test_any_case_and_whitespace_reads_the_same(keyword, space, label):
     assert chosen(keyword + space + label + "\n" + XE + SAFE)[0] == label
+
+
+def test_no_default_with_a_label_linux_depends_on_the_version():
+    text = XE.replace("label xe", "label linux")
+    assert "LABEL linux" in chosen(text)[1].cannot_tell[2]
