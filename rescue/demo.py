@@ -39,6 +39,8 @@ def build_sample_host(root):
         sample.write_kernel(root, release)
     sample.point_at(root, HOTFIX)          # the hotfix repointed the links
     sample.write_file(root, "/boot/extlinux.conf", EXTLINUX.encode())
+    sample.write_extlinux_files(root)
+    modules = {}
     listing = sample_package_list()
     packages, _ = rpmdb.parse_query_output(listing)
     for versions in packages.values():
@@ -47,6 +49,10 @@ def build_sample_host(root):
             if path:
                 release = path.split("/")[3]    # /lib/modules/<release>/...
                 sample.write_file(root, path, sample.module_elf(release))
+                modules[release] = [path]
+    for release in (OLD, RUNNING, HOTFIX):     # depmod ran for each kernel
+        sample.write_modules_dep(root, release, modules.get(release, ()),
+                                 absolute=True)
     path = os.path.join(root, PACKAGE_LIST)
     with open(path, "w") as out:
         out.write(listing)

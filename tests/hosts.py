@@ -20,6 +20,18 @@ K_OLD = "2.6.32.12-0.7.1.xs5.6.100.323.170596xen"
 K835 = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
 K847 = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"
 DBPATH = "/var/lib/rpm"
+# A 5.6-6.2 installer's extlinux.conf, its default entry on the boot links.
+STOCK_EXTLINUX = """\
+default xe
+prompt 1
+timeout 50
+
+label xe
+  # XenServer
+  kernel mboot.c32
+  append /boot/xen.gz dom0_mem=752M,max:752M --- /boot/vmlinuz-2.6-xen \
+root=LABEL=root-xs042 ro console=hvc0 console=tty0 --- /boot/initrd-2.6-xen.img
+"""
 
 
 class Rpm(NamedTuple):
@@ -147,6 +159,14 @@ def make_host(root, factory, kernels, pending=None, ovs_build=OVS_BUILD,
                                    kernel.vermagic))
     install_rpms(root, [factory.build(r) for r in rpms])
     for kernel in kernels:
+        # depmod ran when each kernel and module package was installed
+        # (module-init-tools on CentOS 5: absolute paths)
+        sample.write_modules_dep(
+            root, kernel.release, [sample.module_path(kernel.release)]
+            if kernel.module_build else [], absolute=True)
+    sample.write_extlinux_files(root)
+    sample.write_file(root, "/boot/extlinux.conf", STOCK_EXTLINUX.encode())
+    for kernel in kernels:
         if kernel.module_build and not kernel.module_on_disk:
             os.unlink(os.path.join(
                 root, sample.module_path(kernel.release).lstrip("/")))
@@ -210,7 +230,31 @@ def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
                 module),)
         modules[k.release] = packages
     return facts.HostFacts("/host", DBPATH, bootdir.BootFacts(
-        images, initrds, links), running, ovs_build, modules, journal)
+        images, initrds, links), running, ovs_build, modules, journal,
+        stock_next_boot(pending, initrd_pending))
+
+
+def stock_next_boot(pending, initrd_pending=None):
+    """The NextBoot of a 5.6-6.2 host's stock extlinux.conf whose boot
+    links lead to these releases' files (None: the link is missing)."""
+    from rescue import bootfacts, bootloader, layouts
+    initrd_pending = initrd_pending or pending
+
+    def boot_file(written, name, version=None):
+        if name is None:
+            return bootfacts.BootFile(written, None, "%s is missing"
+                                      % written, None)
+        return bootfacts.BootFile(written, "/boot/" + name, None, version)
+    image, initrd = "/boot/" + naming.IMAGE_LINK, "/boot/" + naming.INITRD_LINK
+    boots = bootfacts.Boots(
+        boot_file("/boot/xen.gz", "xen.gz"),
+        boot_file(image, pending and naming.image_name(pending), pending),
+        boot_file(initrd, initrd_pending and naming.initrd_name(
+            initrd_pending)), ())
+    entry = bootloader.Entry("xe", "xe", image, initrd, "/boot/xen.gz", (),
+                             None)
+    return bootfacts.NextBoot("/boot/extlinux.conf", "extlinux", entry,
+                              "DEFAULT", layouts.XS56, (), boots=boots)
 
 
 def run_cli(capsys, *argv):

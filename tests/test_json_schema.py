@@ -14,7 +14,8 @@ from tests.hosts import K835, K847, K_OLD, Kernel, run_cli
 KINDS = {"kernels": "report", "changed": "change", "exit_code": "error",
          "kind": "snapshot", "candidates": "preflight"}
 # maps from file names to entries: their keys are data, not fields
-NAME_MAPS = ("boot", "module_files")
+NAME_MAPS = ("boot", "module_files", "modprobe", "modules_dep_problems",
+             "includes")
 
 
 def schema_blocks(text):
