@@ -119,8 +119,8 @@ def verdict(results, host, check_mode=False):
     probe's first, the transfer's after it where there was one):
     {"host", "state", "line", "reason", "running", "pending", "package",
      "plan", "staging", "changed"}."""
-    found, unreachable = {}, None
-    for result in results:
+    found, unreachable, silent = {}, None, {}
+    for step, result in zip(("probe", "transfer"), results):
         if not isinstance(result, dict) or result.get("skipped"):
             continue
         if result.get("unreachable"):
@@ -128,11 +128,11 @@ def verdict(results, host, check_mode=False):
             continue
         output = (result.get("stdout") or "") + "\n" + \
             (result.get("stderr") or "")
-        for name, part in sections(output).items():
-            found[name] = part
-        if not sections(output) and (result.get("rc") or result.get("msg")):
-            found["transfer"] = {"lines": (result.get("msg") or output)
-                                 .splitlines(), "rc": result.get("rc")}
+        parts = sections(output)
+        found.update(parts)
+        if not parts:
+            silent[step] = (output.strip() or result.get("msg")
+                            or "no output").splitlines()
     answer = {"host": host, "running": None, "pending": None,
               "package": None, "plan": None, "reason": None,
               "staging": staging_of(found, check_mode)}
@@ -146,10 +146,11 @@ def verdict(results, host, check_mode=False):
         document = check_document(found["check"]["lines"])
         if document is None:
             reason = "cannot check: " + error_line(found["check"]["lines"])
-    elif "transfer" in found:
-        reason = "cannot stage: " + error_line(found["transfer"]["lines"])
+    elif "transfer" in silent:
+        reason = "cannot stage: " + error_line(silent["transfer"])
     elif "probe" not in found:
-        reason = "no answer from the host (is /bin/sh there?)"
+        reason = "no answer from the host: " + error_line(
+            silent.get("probe") or ["no output"])
     else:
         reason = "not staged, and no check ran"
     if document is not None:
