@@ -9,17 +9,7 @@ RUNNING = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
 HOTFIX = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"   # no module package
 PACKAGE_LIST = "packages.txt"
 # The installer's extlinux.conf of a 6.2 host, its default entry first.
-EXTLINUX = """\
-default xe
-prompt 1
-timeout 50
-
-label xe
-  # XenServer
-  kernel mboot.c32
-  append /boot/xen.gz dom0_mem=752M,max:752M --- /boot/vmlinuz-2.6-xen \
-root=LABEL=root-xs042 ro console=hvc0 console=tty0 --- /boot/initrd-2.6-xen.img
-
+EXTLINUX = sample.STOCK_EXTLINUX + """
 label fallback
   # XenServer (Xen 4.1.5 / Linux %s)
   kernel mboot.c32

@@ -94,6 +94,20 @@ def _cpio_entry(name, data, mode):
     return head + data + bytes(-len(data) % 4)
 
 
+# A 5.6-6.2 installer's extlinux.conf: its default entry on the boot links.
+STOCK_EXTLINUX = """\
+default xe
+prompt 1
+timeout 50
+
+label xe
+  # XenServer
+  kernel mboot.c32
+  append /boot/xen.gz dom0_mem=752M,max:752M --- /boot/vmlinuz-2.6-xen \
+root=LABEL=root-xs042 ro console=hvc0 console=tty0 --- /boot/initrd-2.6-xen.img
+"""
+
+
 def write_file(root, path, data):
     full = os.path.join(root, path.lstrip("/"))
     os.makedirs(os.path.dirname(full), exist_ok=True)

@@ -20,18 +20,7 @@ K_OLD = "2.6.32.12-0.7.1.xs5.6.100.323.170596xen"
 K835 = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
 K847 = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"
 DBPATH = "/var/lib/rpm"
-# A 5.6-6.2 installer's extlinux.conf, its default entry on the boot links.
-STOCK_EXTLINUX = """\
-default xe
-prompt 1
-timeout 50
-
-label xe
-  # XenServer
-  kernel mboot.c32
-  append /boot/xen.gz dom0_mem=752M,max:752M --- /boot/vmlinuz-2.6-xen \
-root=LABEL=root-xs042 ro console=hvc0 console=tty0 --- /boot/initrd-2.6-xen.img
-"""
+STOCK_EXTLINUX = sample.STOCK_EXTLINUX
 
 
 class Rpm(NamedTuple):
