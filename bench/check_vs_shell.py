@@ -88,15 +88,20 @@ def bundle_with_runtime(work, pyz, runtime, python36):
 
 
 def local_launcher(root):
-    """The installed launcher, its paths pointed inside root."""
+    """The installed launcher, its python= and archive= lines pointed inside
+    root (install.sh writes them shell-quoted: 'PATH')."""
     launcher = os.path.join(root, "usr", "local", "sbin", "ovs-rescue")
-    text = open(launcher).read().replace(
-        "\narchive=/boot/ovs-rescue/", "\narchive=%s/boot/ovs-rescue/" % root
-    ).replace("\npython=%s\n" % STAGED_PYTHON,
-              "\npython=%s%s\n" % (root, STAGED_PYTHON))
+    lines = open(launcher).read().split("\n")
+    wanted = {"python": root + STAGED_PYTHON,
+              "archive": root + "/boot/ovs-rescue/ovs-rescue.pyz"}
+    for index, line in enumerate(lines):
+        name = line.split("=", 1)[0]
+        if name in wanted and "=" in line:
+            lines[index] = "%s='%s'" % (name, wanted.pop(name))
+    assert not wanted, "launcher lacks %s= lines" % sorted(wanted)
     local = launcher + "-local"
     with open(local, "w") as out:
-        out.write(text)
+        out.write("\n".join(lines))
     os.chmod(local, 0o755)
     return local
 
