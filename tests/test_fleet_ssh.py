@@ -245,3 +245,39 @@ def test_awx_gets_the_unsafe_hosts_as_custom_stats(runs):
     stats = runs.consoles["first"][1].split("CUSTOM STATS:")[1]
     for host in UNSAFE:
         assert host in stats
+
+
+# Without Ansible: the one-liners docs/fleet.md gives, over real ssh and
+# scp, to the oldest host (OpenSSH 4.3, i686, no Python, no sha256sum).
+def one_liner_options(fleet, name, sha256):
+    return "--sha256 %s --report --running-kernel %s" % (
+        sha256, fleet.host(name).running_kernel)
+
+
+def test_ssh_sh_s_from_standard_input_stages_and_reports(
+        fleet, real_bundle_file):
+    path, sha256 = real_bundle_file
+    assert fleet.ssh("xs62-i686", "command -v sha256sum")[0] != 0
+    with open(path, "rb") as bundle_file:
+        rc, out, err = fleet.ssh("xs62-i686", "sh -s -- " + one_liner_options(
+            fleet, "xs62-i686", sha256), stdin=bundle_file.read())
+    assert rc == 0, (out, err)
+    assert "installed /boot/ovs-rescue/runtime (i686)" in out, out
+    assert '"ok": false' in out and "@ovs-rescue exit 1" in out, out
+    rc, out, err = fleet.ssh("xs62-i686", "ovs-rescue check --running-kernel "
+                             + fleet.host("xs62-i686").running_kernel)
+    assert rc == 1 and out.startswith("UNSAFE"), (out, err)
+
+
+def test_copy_then_run_stages_and_a_second_run_changes_nothing(
+        fleet, real_bundle_file):
+    path, sha256 = real_bundle_file
+    assert fleet.copy_to("xs65", path, "/tmp/ovs-rescue-bundle.sh")[0] == 0
+    command = "sh /tmp/ovs-rescue-bundle.sh " + one_liner_options(
+        fleet, "xs65", sha256)
+    rc, out, err = fleet.ssh("xs65", command)
+    assert rc == 0 and "installed /boot/ovs-rescue/ovs-rescue.pyz" in out, out
+    assert '"ok": true' in out, out
+    rc, out, err = fleet.ssh("xs65", command)
+    assert rc == 0 and "unchanged: " in out, out
+    assert not re.search(r"^installed ", out, re.M), out
