@@ -11,13 +11,12 @@ import shutil
 
 import pytest
 
-from rescue import sample
 from tests import generations as gen
 from tests.bootoracle import adapter, judge, oracle, requirements
 from tests.bootoracle.cases import (
     BAD, BAD8, BAD_ENTRY, G_BAD, G_GOOD, GOOD, GOOD8, GOOD_ENTRY, XEN, Case,
-    Link, booted, ensure_hypervisor, ext_case, ext_entry, grub_case,
-    grub_entry, grub_head, grubenv, image, initrd, write)
+    Link, booted, distinct_fallback, ensure_hypervisor, ext_case, ext_entry,
+    grub_case, grub_entry, grub_head, grubenv, image, initrd, write)
 from tests.hosts import K835, K847, Kernel
 
 SERIAL = "serial 0 115200\n"
@@ -151,18 +150,9 @@ GRUB = [
 ]
 
 
-def named_fallback(root):
-    """The 8.3 fixture's install-time copies, with first bytes naming them."""
-    write(root, "/boot/vmlinuz-fallback",
-          sample.kernel_image(GOOD8, tag="kernel fallback"))
-    write(root, "/boot/initrd-fallback.img",
-          sample.initrd_image(GOOD8, tag="initrd-fallback.img"))
-    return root
-
-
 def generation(name, loader, build, safe, expect, running):
     def make(root, factory):
-        build(root, factory)
+        distinct_fallback(build(root, factory) or root)
         ensure_hypervisor(root)
     return Case(name, loader, make, safe, expect, running)
 
@@ -195,7 +185,7 @@ GENERATIONS = [
                lambda r, f: gen.xs8_host(r, f, alt=True, override_entry=4),
                (GOOD8, gen.ALT_UNAME), booted(gen.ALT_UNAME), GOOD8),
     generation("8.3 fallback entry by default", "grub",
-               lambda r, f: named_fallback(gen.xs8_host(r, f, default=3)),
+               lambda r, f: gen.xs8_host(r, f, default=3),
                (GOOD8,),
                (XEN, "/boot/vmlinuz-fallback", "/boot/initrd-fallback.img"),
                GOOD8),

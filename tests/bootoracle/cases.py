@@ -113,9 +113,19 @@ def grubenv(lines, header=True, newline="\n", final=True, pad=True):
     return text
 
 
+def distinct_fallback(root):
+    """The install-time initrd copy, if any, its loaded bytes naming it: both
+    loaders hand an initrd over unpacked, its gzip name gone, and the copy
+    would be told from the initrd it was made of by nothing else."""
+    if os.path.lexists(os.path.join(root, "boot/initrd-fallback.img")):
+        write(root, "/boot/initrd-fallback.img",
+              sample.initrd_image("fallback", tag="initrd-fallback.img"))
+    return root
+
+
 def grub_root(root, factory, config, env=None, files=()):
     """An 8.3 host: GOOD8 from the kernel package, BAD8 without a module."""
-    gen.xs8_host(root, factory)
+    distinct_fallback(gen.xs8_host(root, factory))
     sample.write_file(root, image(BAD8), sample.kernel_image(BAD8))
     sample.write_file(root, initrd(BAD8), sample.initrd_image(BAD8))
     write(root, "/boot/grub/grub.cfg", config)
