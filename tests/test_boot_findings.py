@@ -8,6 +8,7 @@ import pytest
 
 from rescue import sample
 from tests import generations as gen
+from tests.bootoracle.cases import with_boot_once
 from tests.hosts import K835, K847, Kernel, run_cli, tree_state
 
 PAIR = [Kernel(K835), Kernel(K847)]
@@ -154,6 +155,15 @@ def test_a_kernel_not_named_for_its_release_is_unsafe(rpm_factory, root,
     assert doc["layout"]["boots"]["kernel"]["file"] == "/boot/vmlinuz-fallback"
     assert code == 1 and any("not /boot/vmlinuz-%s" % gen.XS8_UNAME in p
                              for p in doc["problems"])
+
+
+def test_a_boot_once_command_in_the_adv_is_cannot_tell(rpm_factory, root,
+                                                      capsys):
+    xs62(root, rpm_factory)
+    with_boot_once(root, "safe")
+    code, doc = check(capsys, root)
+    assert code == 1 and doc["layout"]["boots"] is None
+    assert "extlinux --once 'safe'" in doc["layout"]["cannot_tell"]["construct"]
 
 
 def test_a_stray_grub_cfg_on_an_extlinux_host_does_not_win(rpm_factory, root,

@@ -80,6 +80,12 @@ EXTLINUX = [
                  "good", image(GOOD), initrd(GOOD), xen="/boot/xen-4.1.elf"),
              booted(GOOD, xen="/boot/xen-4.1.elf"),
              files=[("/boot/xen-4.1.elf", b"xen\n")]),
+    ext_case("extlinux --once in the ADV boots before DEFAULT",
+             SERIAL + "default good\ntimeout 10\n\n" + GOOD_ENTRY + BAD_ENTRY,
+             booted(BAD), once="bad"),
+    ext_case("no DEFAULT, ONTIMEOUT with prompt 0 boots after the timeout",
+             SERIAL + "ontimeout bad\ntimeout 10\n\n" + GOOD_ENTRY
+             + BAD_ENTRY, booted(BAD)),
     ext_case("the default label boots its own pair",
              SERIAL + "default bad\nprompt 1\ntimeout 50\n\n" + GOOD_ENTRY
              + BAD_ENTRY, booted(BAD)),
@@ -110,6 +116,19 @@ GRUB = [
     grub_case("a grubenv without its final newline is ignored",
               grub_head(0) + OVERRIDE + TWO, booted(BAD8),
               env=grubenv(["override_entry=1"], final=False, pad=False)),
+    grub_case("a grubenv with CRLF after its header: strtoul reads 1\\r",
+              grub_head(0) + OVERRIDE + TWO, booted(GOOD8),
+              env=grubenv(["override_entry=1"]).replace(
+                  "override_entry=1\n", "override_entry=1\r\n")[:1024]),
+    grub_case("a grubenv shorter than 1024 bytes is read",
+              grub_head(0) + OVERRIDE + TWO, booted(GOOD8),
+              env=grubenv(["override_entry=1"], pad=False)),
+    grub_case("a default that starts as a number is that index",
+              grub_head("1x") + TWO, booted(GOOD8)),
+    grub_case("default may be a title with spaces",
+              grub_head("'the good one'") + G_BAD + grub_entry(
+                  "the good one", image(GOOD8), initrd(GOOD8)),
+              booted(GOOD8)),
     grub_case("set default after the override block wins",
               grub_head(1) + OVERRIDE + "set default=0\n" + TWO,
               booted(BAD8), env=grubenv(["override_entry=1"])),

@@ -1,8 +1,9 @@
 """Fixture roots for the oracle cases: a safe and an unsafe kernel, configs."""
 import os
+import struct
 from typing import Callable, NamedTuple, Optional, Tuple
 
-from rescue import sample
+from rescue import extlinux, sample
 from tests import generations as gen
 from tests.hosts import K835, K847, Kernel
 
@@ -66,24 +67,48 @@ GOOD_ENTRY = ext_entry("good", image(GOOD), initrd(GOOD))
 BAD_ENTRY = ext_entry("bad", image(BAD), initrd(BAD))
 
 
-def extlinux_root(root, factory, config, files=()):
-    """A 6.2 host: GOOD with its module, BAD without; this extlinux.conf."""
+def extlinux_root(root, factory, config, files=(), once=None):
+    """A 6.2 host: GOOD with its module, BAD without; this extlinux.conf;
+    `extlinux --once` of the label `once`."""
     gen.xs62_host(root, factory, [Kernel(GOOD), Kernel(BAD, module_build=None)],
                   GOOD)
     ensure_hypervisor(root)
     write(root, "/boot/extlinux.conf", config)
     for path, data in files:
         (link if isinstance(data, Link) else write)(root, path, data)
+    if once:
+        with_boot_once(root, once)
     return root
+
+
+def syslinux_adv(*tags):
+    """Two copies of a syslinux ADV holding (tag, value) pairs, as
+    `extlinux --once` writes it at the end of ldlinux.sys."""
+    data = b"".join(bytes([t, len(v)]) + v for t, v in tags)
+    body = data.ljust(extlinux.ADV_SIZE - 12, b"\0")
+    words = struct.unpack("<%dI" % (len(body) // 4), body)
+    check = (extlinux.ADV_MAGIC2 - sum(words)) & 0xffffffff
+    block = struct.pack("<II", extlinux.ADV_MAGIC1, check) + body + \
+        struct.pack("<I", extlinux.ADV_MAGIC3)
+    return block * 2
+
+
+def with_boot_once(root, label):
+    """ldlinux.sys of root with `extlinux --once label` in its ADV."""
+    full = os.path.join(root, "boot/ldlinux.sys")
+    with open(full, "rb") as handle:
+        head = handle.read()
+    write(root, "/boot/ldlinux.sys", head.ljust(4096, b"\0")
+          + syslinux_adv((extlinux.ADV_BOOTONCE, label.encode())))
 
 
 class Link(str):
     """A symlink target in a case's extra files."""
 
 
-def ext_case(name, config, expect, files=(), safe=(GOOD,)):
+def ext_case(name, config, expect, files=(), safe=(GOOD,), once=None):
     return Case(name, "extlinux",
-                lambda r, f: extlinux_root(r, f, config, files),
+                lambda r, f: extlinux_root(r, f, config, files, once),
                 safe, expect, GOOD)
 
 
