@@ -83,7 +83,7 @@ def test_the_rollout_rides_through_each_hosts_ssh_drop(fleet):
 
 @pytest.mark.parametrize("name, said", [
     ("xs62-fail", "Failed to save configuration"),
-    ("xs62-nossh", "did not answer"),
+    ("xs62-nossh", "did not answer within 30 s of the reload's start"),
     ("xs62-nogo", "NO-GO")])
 def test_a_failing_host_stops_the_rollout_naming_it(fleet, name, said):
     code, output = upgrade(fleet.upgrade_inventory, name, "xs62-after")
