@@ -23,8 +23,8 @@ LEFT_BY_STEP = {
                "runs",
     "check": "the new packages are installed, the old module runs",
     "reload": "the new packages are installed; the reload was started",
-    "wait": "the new packages are installed; the reload was started and "
-            "the host has not answered since",
+    "wait": "the new packages are installed; the reload was started; "
+            "no answer since",
     "verify": "the new packages are installed; the reload ran",
 }
 
