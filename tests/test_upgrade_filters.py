@@ -99,3 +99,10 @@ def test_the_failure_names_the_host_its_state_and_console_commands(
     assert "  " + console in lines
     assert lines[-1].startswith("the rollout stopped")
     assert max(len(line) for line in lines[1:]) <= 80
+
+
+def test_with_the_reload_left_for_a_reboot_only_the_check_counts():
+    old_running = dict(UPGRADED, module="1.11.0", daemon="1.11.0")
+    assert filters.verify(old_running, "1.12.0", "", reloaded=False) == []
+    assert filters.verify(dict(old_running, check="1"), "1.12.0", "",
+                          reloaded=False)

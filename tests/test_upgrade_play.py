@@ -21,7 +21,10 @@ pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
 
 # Inventory order is rollout order.
 OUTCOMES = {"xs62-a": "ok", "xs62-b": "ok", "xs62-fail": "fail",
-            "xs62-nossh": "no-ssh", "xs62-nogo": "ok", "xs62-after": "ok"}
+            "xs62-nossh": "no-ssh", "xs62-nogo": "ok", "xs62-noinit": "ok",
+            "xs62-after": "ok"}
+# Where the rollout must stop before anything is installed.
+NOTHING_INSTALLED = ("xs62-nogo", "xs62-noinit")
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +36,8 @@ def fleet(tmp_path_factory, rpm_factory, zipapp):
     try:
         for name, outcome in OUTCOMES.items():
             prepare(started, name, rpm_factory, outcome)
+        os.unlink(os.path.join(started.host("xs62-noinit").disk_root,
+                               "etc/init.d/openvswitch"))
         good = candidates(base, rpm_factory, "good", GOOD)
         short = candidates(base, rpm_factory, "short", WITHOUT_NEXT_KERNEL)
         packages = {name: short if name == "xs62-nogo" else good
@@ -84,7 +89,8 @@ def test_the_rollout_rides_through_each_hosts_ssh_drop(fleet):
 @pytest.mark.parametrize("name, said", [
     ("xs62-fail", "Failed to save configuration"),
     ("xs62-nossh", "did not answer within 30 s of the reload's start"),
-    ("xs62-nogo", "NO-GO")])
+    ("xs62-nogo", "NO-GO"),
+    ("xs62-noinit", "no /etc/init.d/openvswitch here")])
 def test_a_failing_host_stops_the_rollout_naming_it(fleet, name, said):
     code, output = upgrade(fleet.upgrade_inventory, name, "xs62-after")
     assert code != 0
@@ -93,6 +99,9 @@ def test_a_failing_host_stops_the_rollout_naming_it(fleet, name, said):
     assert "from the console of %s" % name in output
     assert untouched(fleet, "xs62-after")
     assert "xs62-after" not in recap(output)
+    if name in NOTHING_INSTALLED:
+        assert installed(fleet, name) == OVS_BUILD
+        assert "nothing installed; the old build runs" in output
 
 
 def test_a_no_go_preflight_installs_nothing_and_names_the_package(fleet):

@@ -83,8 +83,10 @@ def reload_needed(found, build):
                 and same_build(found.get("daemon"), build))
 
 
-def verify(found, build, reload_id):
-    """The problems left after the reload (empty: the host is upgraded)."""
+def verify(found, build, reload_id, reloaded=True):
+    """The problems left after the reload (empty: the host is upgraded);
+    reloaded false: the reload was left for a reboot, so the module and
+    daemon still run the old build."""
     problems = []
     state = found.get("reload")
     if reload_id and state != "done":
@@ -97,9 +99,10 @@ def verify(found, build, reload_id):
         tail = [line for line in found["log"] if line.strip()][-1:]
         problems.append("the reload exited %s%s" % (
             found.get("rc"), (": " + tail[0]) if tail else ""))
-    for key, what in (("module", "the loaded module "
-                       "(/sys/module/openvswitch/version)"),
-                      ("daemon", "the running daemon (ovs-appctl version)")):
+    running = (("module", "the loaded module "
+                "(/sys/module/openvswitch/version)"),
+               ("daemon", "the running daemon (ovs-appctl version)"))
+    for key, what in running if reloaded else ():
         if not same_build(found.get(key), build):
             problems.append("%s is %s, not %s" % (
                 what, found.get(key) or "unknown", build))
