@@ -3,6 +3,7 @@ staged on the host by stage.sh under dash, bash and busybox sh, with no
 sha256sum (the Python named computes the sums), checked whole or refused."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -137,3 +138,17 @@ def test_the_build_refuses_a_name_the_host_shell_would_split(tmp_path):
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("build_packages: error: ")
     assert "open vswitch.rpm" in done.stderr
+
+
+@pytest.mark.parametrize("script", [
+    os.path.join(FILES, name) for name in ("stage.sh", "reload.sh",
+                                           "facts.sh")] + [
+    os.path.join(REPO, "tests", "standins", name)
+    for name in ("openvswitch", "ovs-appctl", "ovs-vsctl")],
+    ids=os.path.basename)
+def test_the_host_scripts_are_shellcheck_clean_posix_sh(script):
+    if not shutil.which("shellcheck"):
+        pytest.fail("shellcheck is needed (tests/run installs it)")
+    done = subprocess.run(["shellcheck", "-s", "sh", script],
+                          stdout=subprocess.PIPE, universal_newlines=True)
+    assert done.returncode == 0, done.stdout
