@@ -1,4 +1,5 @@
-"""ansible/upgrade.yml over real SSH against fake 6.2 dom0s whose stand-in
+"""ansible/upgrade.yml over real SSH against fake 6.2 and 6.5 dom0s (i686
+and x86_64, OpenSSH 4.3's algorithms) whose stand-in
 init script severs every SSH connection while it "reloads": the rollout
 rides through the drop, verifies and goes on; a failed reload, a host that
 never lets SSH back, or a no-go preflight stops it at that host, and the
@@ -10,8 +11,8 @@ import pytest
 from tests.fleet import HostSpec, missing, start_fleet
 from tests.fleet.play import recap
 from tests.hosts import OVS_BUILD
-from tests.upgrade_fleet import (GOOD, WITHOUT_NEXT_KERNEL, calls,
-                                 candidates, inventory, let_ssh_back,
+from tests.upgrade_fleet import (GOOD, GOOD_65, NEW_65, WITHOUT_NEXT_KERNEL,
+                                 calls, candidates, inventory, let_ssh_back,
                                  prepare, real_bundle, runtime_missing,
                                  upgrade)
 from tests.upgrades import NEW
@@ -20,7 +21,7 @@ SKIP = missing(pythons=()) or runtime_missing()
 pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
 
 # Inventory order is rollout order.
-OUTCOMES = {"xs62-a": "ok", "xs62-b": "ok", "xs62-fail": "fail",
+OUTCOMES = {"xs62-a": "ok", "xs65-b": "ok", "xs62-fail": "fail",
             "xs62-nossh": "no-ssh", "xs62-nogo": "ok", "xs62-noinit": "ok",
             "xs62-after": "ok"}
 # Where the rollout must stop before anything is installed.
@@ -31,7 +32,7 @@ NOTHING_INSTALLED = ("xs62-nogo", "xs62-noinit")
 def fleet(tmp_path_factory, rpm_factory, zipapp):
     base = str(tmp_path_factory.mktemp("upgrade"))
     started = start_fleet(os.path.join(base, "fleet"),
-                          [HostSpec(name, "xs62") for name in OUTCOMES],
+                          [HostSpec(name, name[:4]) for name in OUTCOMES],
                           rpm_factory)
     try:
         for name, outcome in OUTCOMES.items():
@@ -42,6 +43,7 @@ def fleet(tmp_path_factory, rpm_factory, zipapp):
         short = candidates(base, rpm_factory, "short", WITHOUT_NEXT_KERNEL)
         packages = {name: short if name == "xs62-nogo" else good
                     for name in OUTCOMES}
+        packages["xs65-b"] = candidates(base, rpm_factory, "good65", GOOD_65)
         started.upgrade_inventory = inventory(
             started, base, real_bundle(base, zipapp), packages)
         yield started
@@ -68,16 +70,16 @@ def untouched(fleet, name):
 
 
 def test_the_rollout_rides_through_each_hosts_ssh_drop(fleet):
-    code, output = upgrade(fleet.upgrade_inventory, "xs62-a", "xs62-b")
+    code, output = upgrade(fleet.upgrade_inventory, "xs62-a", "xs65-b")
     assert code == 0, output
-    for name in ("xs62-a", "xs62-b"):
-        assert installed(fleet, name) == NEW and loaded(fleet, name) == NEW
+    for name, new in (("xs62-a", NEW), ("xs65-b", NEW_65)):
+        assert installed(fleet, name) == new and loaded(fleet, name) == new
         recorded = calls(fleet, name)
         assert recorded[0] == "called: force-reload-kmod", recorded
         severed = int(recorded[1].split()[1])
         assert severed > 0 and recorded[2] == "ssh back", recorded
-        assert "Open vSwitch %s installed, module and daemon reloaded; " \
-            "check OK" % NEW in output
+        assert "%s: Open vSwitch %s installed, module and daemon reloaded;" \
+            " check OK" % (name, new) in output
     assert "force-kmod-" + "reload" not in output
     # All of it done: a second run changes nothing and reloads nothing.
     code, output = upgrade(fleet.upgrade_inventory, "xs62-a")

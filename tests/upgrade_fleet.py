@@ -10,7 +10,9 @@ import pytest
 from build_bundle import build as build_bundle
 from tests.conftest import REPO
 from tests.fleet.play import run_playbook
+from tests.generations import XS65_UNAME
 from tests.hosts import DBPATH, K835, K847, OVS_BUILD, install_rpms
+from tests.test_preflight_hosts import xs65_modules
 from tests.upgrades import (kernel_xen_rpm, module_candidate,
                             ovs_candidate)
 
@@ -27,6 +29,14 @@ CALLS = "var/log/ovs-standin.log"
 GOOD = (ovs_candidate, lambda: module_candidate(K835),
         lambda: module_candidate(K847))
 WITHOUT_NEXT_KERNEL = (ovs_candidate, lambda: module_candidate(K835))
+# 6.5: one kernel, 2.1.3 installed; its upgrade to 2.1.4 (x86_64).
+NEW_65 = "2.1.4"
+GOOD_65 = (lambda: ovs_candidate(NEW_65, arch="x86_64"),
+           lambda: xs65_modules(NEW_65))
+# What each generation runs before the upgrade: (running kernel, build,
+# kernel packages the tests add for the candidates' Requires).
+BEFORE = {"xs62": (K835, OVS_BUILD, (K835, K847)),
+          "xs65": (XS65_UNAME, "2.1.3", ())}
 
 
 def runtime_missing():
@@ -61,12 +71,14 @@ def candidates(base, rpm_factory, name, makers):
 
 
 def prepare(fleet, name, rpm_factory, outcome="ok", outage=3):
-    """Give a 6.2 host its kernel-xen packages and the stand-in service
-    with OVS_BUILD loaded and running."""
+    """Give a 6.2 or 6.5 host the stand-in service, running the build it
+    has installed (and a 6.2 host its kernel-xen packages)."""
     host = fleet.host(name)
     root = host.disk_root
-    install_rpms(root, [rpm_factory.build(kernel_xen_rpm(k))
-                        for k in (K835, K847)], DBPATH)
+    kernel, build, kernels = BEFORE[host.spec.generation]
+    if kernels:
+        install_rpms(root, [rpm_factory.build(kernel_xen_rpm(k))
+                            for k in kernels], DBPATH)
     for standin, place in STANDIN_PLACES.items():
         target = os.path.join(root, place)
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -75,10 +87,10 @@ def prepare(fleet, name, rpm_factory, outcome="ok", outage=3):
     with open("/proc/%d/comm" % host.process.pid) as comm:
         assert comm.read().startswith("sshd"), "not the listening sshd"
     write(root, "etc/ovs-standin.conf", "kernel=%s\nsshd_pid=%d\n"
-          "outcome=%s\noutage=%d\n" % (K835, host.process.pid, outcome,
+          "outcome=%s\noutage=%d\n" % (kernel, host.process.pid, outcome,
                                        outage))
-    write(root, "sys/module/openvswitch/version", OVS_BUILD + "\n")
-    write(root, "var/run/openvswitch/standin-daemon", OVS_BUILD)
+    write(root, "sys/module/openvswitch/version", build + "\n")
+    write(root, "var/run/openvswitch/standin-daemon", build)
 
 
 def write(root, path, text):
@@ -102,7 +114,6 @@ def inventory(fleet, base, bundle, packages, **overrides):
     each host's package folder in host_vars ({name: folder})."""
     path = fleet.inventory(os.path.join(base, "hosts.ini"))
     settings = {"ovs_rescue_bundle": bundle,
-                "ovs_rescue_running_kernel": K835,
                 "ovs_upgrade_accept": ["tc"],
                 "ovs_upgrade_settle_seconds": 1,
                 "ovs_upgrade_wait_seconds": 30,
@@ -111,8 +122,10 @@ def inventory(fleet, base, bundle, packages, **overrides):
     write(base, "group_vars/all.yml", "".join(
         "%s: %s\n" % (key, _yaml(value)) for key, value in settings.items()))
     for name, folder in packages.items():
+        kernel = BEFORE[fleet.host(name).spec.generation][0]
         write(base, "host_vars/%s.yml" % name,
-              "ovs_upgrade_packages: [%s]\n" % _yaml(folder))
+              "ovs_upgrade_packages: [%s]\novs_rescue_running_kernel: %s\n"
+              % (_yaml(folder), _yaml(kernel)))
     return path
 
 
