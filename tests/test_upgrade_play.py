@@ -1,9 +1,9 @@
 """ansible/upgrade.yml over real SSH against fake 6.2 and 6.5 dom0s (i686
-and x86_64, OpenSSH 4.3's algorithms) whose stand-in
-init script severs every SSH connection while it "reloads": the rollout
-rides through the drop, verifies and goes on; a failed reload, a host that
-never lets SSH back, or a no-go preflight stops it at that host, and the
-hosts after it are not touched."""
+and x86_64, OpenSSH 4.3's algorithms) whose stand-in init script severs
+every SSH connection while it "reloads": the rollout rides through the
+drop, verifies and goes on; a failed reload, a host that never lets SSH
+back, a no-go preflight or a host without the init script stops it at that
+host, and the hosts after it are not touched."""
 import os
 
 import pytest
@@ -36,7 +36,9 @@ def fleet(tmp_path_factory, rpm_factory, zipapp):
                           rpm_factory)
     try:
         for name, outcome in OUTCOMES.items():
-            prepare(started, name, rpm_factory, outcome)
+            # xs65-b drops SSH only after the play has begun asking it.
+            prepare(started, name, rpm_factory, outcome,
+                    delay=4 if name == "xs65-b" else 0)
         os.unlink(os.path.join(started.host("xs62-noinit").disk_root,
                                "etc/init.d/openvswitch"))
         good = candidates(base, rpm_factory, "good", GOOD)
@@ -80,6 +82,8 @@ def test_the_rollout_rides_through_each_hosts_ssh_drop(fleet):
         assert severed > 0 and recorded[2] == "ssh back", recorded
         assert "%s: Open vSwitch %s installed, module and daemon reloaded;" \
             " check OK" % (name, new) in output
+    # xs65-b was asked while its reload ran, and its drop came after.
+    assert "RETRYING: [xs65-b]: Ask the host whether the reload" in output
     assert "force-kmod-" + "reload" not in output
     # All of it done: a second run changes nothing and reloads nothing.
     code, output = upgrade(fleet.upgrade_inventory, "xs62-a")

@@ -70,7 +70,7 @@ def candidates(base, rpm_factory, name, makers):
     return folder
 
 
-def prepare(fleet, name, rpm_factory, outcome="ok", outage=3):
+def prepare(fleet, name, rpm_factory, outcome="ok", outage=3, delay=0):
     """Give a 6.2 or 6.5 host the stand-in service, running the build it
     has installed (and a 6.2 host its kernel-xen packages)."""
     host = fleet.host(name)
@@ -87,8 +87,8 @@ def prepare(fleet, name, rpm_factory, outcome="ok", outage=3):
     with open("/proc/%d/comm" % host.process.pid) as comm:
         assert comm.read().startswith("sshd"), "not the listening sshd"
     write(root, "etc/ovs-standin.conf", "kernel=%s\nsshd_pid=%d\n"
-          "outcome=%s\noutage=%d\n" % (kernel, host.process.pid, outcome,
-                                       outage))
+          "outcome=%s\noutage=%d\ndelay=%d\n" % (
+              kernel, host.process.pid, outcome, outage, delay))
     write(root, "sys/module/openvswitch/version", build + "\n")
     write(root, "var/run/openvswitch/standin-daemon", build)
 
