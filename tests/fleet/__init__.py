@@ -19,10 +19,10 @@
 The API (stable: other roles' tests build on it):
 
 - HostSpec(name, generation, python=None, arch=None, old_sshd=None,
-  boot="rw", healthy=True). generation: "xs62" (5.6-6.2: i686, no Python,
-  OpenSSH 4.3), "xs65" (6.5: x86_64, no Python, OpenSSH 4.3), "xs70" (7.x,
-  CH 8.0-8.2: Python 2.7), "xs8" (XenServer 8 / XCP-ng 8.3: Python 2.7 and
-  3.6). python ("2.7", "3.6" or both), arch ("x86_64", "i686", the
+  boot="rw", healthy=True). generation: "xs62" (5.6-6.2: i686, no
+  Python, no sha256sum, OpenSSH 4.3), "xs65" (6.5: x86_64, no Python,
+  OpenSSH 4.3), "xs70" (7.x, CH 8.0-8.2: Python 2.7), "xs8" (XenServer 8
+  / XCP-ng 8.3: Python 2.7 and 3.6). python ("2.7", "3.6" or both), arch ("x86_64", "i686", the
   latter a login under `setarch i686`) and old_sshd (only OpenSSH 4.3's
   algorithms) override what the generation ships. boot: "rw", "ro" (a
   read-only mount) or "full" (a tmpfs with no byte left). healthy=False:
@@ -38,7 +38,8 @@ The API (stable: other roles' tests build on it):
   ansible/inventory.example) and ovs_rescue_running_kernel, the kernel the
   host stands for running (`uname -r` cannot be faked in a chroot).
 - Fleet.ssh(name, command, stdin=None, extra_args=None, timeout=60) ->
-  (rc, stdout, stderr) over real ssh; Fleet.ssh_command(name) its argv.
+  (rc, stdout, stderr) over real ssh; Fleet.ssh_command(name) its argv;
+  Fleet.copy_to(name, source, target) -> (rc, stderr) over real scp.
 - Fleet.host_root(name): the host's root as its sessions see it (its
   /boot mount included), to assert on while the fleet runs;
   Fleet.host(name).running_kernel, .port, .log (sshd's log).

@@ -110,6 +110,17 @@ class Fleet:
         return (done.returncode, done.stdout.decode(errors="replace"),
                 done.stderr.decode(errors="replace"))
 
+    def copy_to(self, name, source, target, timeout=120):
+        """scp source to the host's target path: (rc, stderr)."""
+        host = self.hosts[name]
+        extra = sshd.OLD_SSHD_CLIENT_ARGS if host.spec.old_sshd else ""
+        done = subprocess.run(
+            sshd.scp_command(host.port, self.key, extra)
+            + [str(source), "root@127.0.0.1:" + target],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, timeout=timeout)
+        return done.returncode, done.stderr.decode(errors="replace")
+
     def inventory(self, path, extra_vars=None, group_vars=None,
                   parent="xenservers", hosts=None):
         """Write an INI inventory: a group per generation, all of them
@@ -207,8 +218,9 @@ def start_fleet(base, specs, rpm_factory=None):
 def _build_host(base, spec, rpm_factory, layer, applet_paths, mounts):
     root = os.path.join(base, "hosts", spec.name)
     dom0root.build_fake_host(root, rpm_factory, spec.generation, spec.healthy)
+    shipped = dom0root.GENERATIONS[spec.generation]
     dom0root.populate(root, layer, applet_paths, spec.python, spec.arch,
-                      dom0root.GENERATIONS[spec.generation]["release"])
+                      shipped["release"], shipped.get("missing", ()))
     seen = _seen(root, base)
     for source, target in dom0root.python_mounts(root, spec.python):
         mounts.bind_read_only(source, _seen(target, base))

@@ -36,17 +36,26 @@ def ansible_env(base):
                 ANSIBLE_RETRY_FILES_ENABLED="0", TMPDIR=base)
 
 
+def ansible_2_16():
+    """ansible-playbook of ansible-core 2.16 (tests/run makes its venv and
+    names it in $OVS_RESCUE_ANSIBLE_2_16), or None."""
+    path = os.environ.get("OVS_RESCUE_ANSIBLE_2_16", "")
+    return path if path and os.access(path, os.X_OK) else None
+
+
 def run_playbook(inventory, *extra, playbook=FLEET_PLAYBOOK, base=None,
-                 executable=None, timeout=600):
+                 executable=None, env=None, timeout=600):
     """ansible-playbook -i inventory playbook *extra, run in base (the
-    inventory's folder by default): (exit code, console text)."""
+    inventory's folder by default), with ansible_env(base) updated by env:
+    (exit code, console text)."""
     base = base or os.path.dirname(os.path.abspath(str(inventory)))
     done = subprocess.run(
         [executable or pinned_ansible_playbook(), "-i", str(inventory),
          playbook] + list(extra),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL, universal_newlines=True,
-        env=ansible_env(base), cwd=base, timeout=timeout)
+        env=dict(ansible_env(base), **(env or {})), cwd=base,
+        timeout=timeout)
     return done.returncode, done.stdout
 
 

@@ -98,6 +98,13 @@ def client_command(port, key, extra_args=""):
             + ["root@127.0.0.1"])
 
 
+def scp_command(port, key, extra_args=""):
+    """argv prefix of scp to one host as root (sources and target follow)."""
+    return (["scp", "-F", "/dev/null", "-q", "-i", key, "-o",
+             "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-P", str(port)]
+            + (CLIENT_ARGS + " " + extra_args).split())
+
+
 def close_control_sockets(directory):
     """`ssh -O exit` every ControlPersist master whose socket is here."""
     if not os.path.isdir(directory):
