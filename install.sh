@@ -34,6 +34,8 @@ exit codes:
   3  cannot install (nothing was changed)"
 
 say() { printf '%s\n' "$@"; }   # one line each argument
+nl='
+'
 die() { code=$1; shift; say "install.sh: error: $*" >&2; exit "$code"; }
 usage_error() { die 2 "$* (see install.sh --help)"; }
 
@@ -45,7 +47,8 @@ usage_error() { die 2 "$* (see install.sh --help)"; }
 # before every launch): shell built-ins walk the paths, one `stat` reads
 # them all; a fork resolves directory symlinks, `readlink` a file symlink,
 # `id` runs only when a path is not root's.
-SAFE_PATH=$(cat <<'EOF'
+# The launcher gets this function's text, read from this file (launcher_text):
+# one definition for both.
 unsafe_path() {
   why='' _n=$# _me='' _nl='
 '
@@ -102,9 +105,6 @@ $((_mode & 07777))))"; return 0
   done
   return 1
 }
-EOF
-)
-eval "$SAFE_PATH"
 
 prefix=/boot/ovs-rescue
 python=
@@ -133,7 +133,28 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# Both paths are written into the launcher: plain characters only.
+# A path is shown on one line: control characters as "?".
+shown() {
+  _in=$1 shown=
+  while :; do
+    case $_in in
+      *[[:cntrl:]]*) _pre=${_in%%[[:cntrl:]]*}; shown="$shown$_pre?"
+                     _in=${_in#"$_pre"?} ;;
+      *) shown=$shown$_in; return ;;
+    esac
+  done
+}
+# Every path is said on one line of output, and some are written into the
+# launcher: a control character (a newline, say) in any is refused.
+for option in "--prefix $prefix" "--python $python" "--root $root" \
+    "--archive $archive" "--runtime $runtime"; do
+  case ${option#* } in
+    *[[:cntrl:]]*) shown "${option#* }"
+      usage_error "${option%% *} $shown holds a control character" ;;
+  esac
+done
+# Both are written into the launcher and compared by name: plain
+# characters only.
 for option in "--prefix $prefix" "--python ${python:-/}"; do
   case ${option#* } in
     /*[!A-Za-z0-9._/+-]*) usage_error "${option%% *} ${option#* } holds a" \
@@ -142,6 +163,23 @@ for option in "--prefix $prefix" "--python ${python:-/}"; do
     *) usage_error "${option%% *} ${option#* } is not an absolute path" ;;
   esac
 done
+# The prefix as the host names it, without . or .. or empty parts; a ..
+# above / would leave the root.
+normal=
+rest=$prefix
+while [ -n "$rest" ]; do
+  part=${rest%%/*}
+  case $rest in */*) rest=${rest#*/} ;; *) rest= ;; esac
+  case $part in
+    ''|.) ;;
+    ..) [ -n "$normal" ] || usage_error "--prefix $prefix leaves the root"
+        normal=${normal%/*} ;;
+    *) normal=$normal/$part ;;
+  esac
+done
+[ -n "$normal" ] || usage_error "--prefix $prefix is the root itself; name" \
+  "a folder in it"
+prefix=$normal
 machine=${arch:-$(uname -m 2>/dev/null)}
 machine=${machine:-unknown}
 case $machine in
@@ -150,9 +188,16 @@ case $machine in
   *) [ -z "$arch" ] || usage_error "--arch $arch is not i686 or x86_64"
      arch=$machine ;;
 esac
+# The root as the kernel resolves it, absolute: a relative --root is taken
+# from the current directory.
+case $root in /*) ;; *) root=./$root ;; esac
 [ -d "$root" ] || die 3 "root $root is not a directory; check --root"
-root=$(cd "$root" && pwd -P) || die 3 "cannot enter root $root"
-[ "$root" = / ] && root=
+root=$(cd -P -- "$root" && pwd -P) || die 3 "cannot enter root $root"
+case $root in
+  *[[:cntrl:]]*) shown "$root"; die 3 "root $shown holds a control character" ;;
+  //) root= ;;                  # bash's name of / (pwd -P)
+  /) root= ;;
+esac
 
 here=$(cd -P -- "$(dirname -- "$0")" && pwd -P) ||
   die 3 "cannot find the folder of $0"
@@ -194,6 +239,10 @@ if [ -z "$python" ]; then
     python=$(command -v python3) || die 3 "no runtime for $machine" \
       "${runtime:+in $runtime }and no python3 on PATH; ovs-rescue needs" \
       "Python 3.6 or newer: stage one and pass --python PATH"
+    case $python in
+      *[[:cntrl:]]*) shown "$python"; die 3 "python3 on PATH, $shown, holds" \
+        "a control character; pass --python PATH" ;;
+    esac
   fi
 fi
 # The interpreter install.sh runs: the runtime's source copy until staged.
@@ -248,7 +297,8 @@ local_prefix=/usr/local                  # the launcher's
 launcher_dir=$root$local_prefix/sbin
 launcher=$launcher_dir/ovs-rescue
 # man and man-db map the PATH entry .../sbin to .../share/man.
-man_page=$root$local_prefix/share/man/man8/ovs-rescue.8
+man_dir=$root$local_prefix/share/man/man8
+man_page=$man_dir/ovs-rescue.8
 man_want=
 if [ -f "$man_src" ]; then
   man_want=$(sha256 "$man_src") || die 3 "cannot read $man_src"
@@ -291,6 +341,30 @@ if [ -n "$runtime_src" ]; then
   done
 fi
 
+# $1 quoted for sh: in single quotes, each ' as '\''.
+quoted() {
+  _in=$1 quoted=
+  while :; do
+    case $_in in
+      *\'*) quoted=$quoted${_in%%\'*}\'\\\'\'; _in=${_in#*\'} ;;
+      *) quoted="'$quoted$_in'"; return ;;
+    esac
+  done
+}
+# The check the launcher makes, as this file defines it.
+safe_path_text=
+if [ -f "$0" ]; then
+  while IFS= read -r line; do
+    case $safe_path_text$line in 'unsafe_path() {'*)
+      safe_path_text=${safe_path_text:+$safe_path_text$nl}$line ;;
+    esac
+    [ "$line" != '}' ] || [ -z "$safe_path_text" ] || break
+  done < "$0"
+fi
+case $safe_path_text in *"$nl}") ;; *) die 3 "cannot read unsafe_path from" \
+  "$0, which the launcher needs; run install.sh by its path" ;; esac
+quoted "$python"; python_quoted=$quoted
+quoted "$prefix/ovs-rescue.pyz"; archive_quoted=$quoted
 launcher_text() {
   cat <<EOF
 #!/bin/sh
@@ -299,9 +373,9 @@ launcher_text() {
 # change either. The zipapp's package is imported straight from the archive
 # (the bytecode of this Python where the archive has it), as its
 # __main__.py would, whose own ownership check this one stands for.
-python=$python
-archive=$prefix/ovs-rescue.pyz
-$SAFE_PATH
+python=$python_quoted
+archive=$archive_quoted
+$safe_path_text
 EOF
   cat <<'EOF'
 if unsafe_path "$python" "$archive"; then
@@ -394,9 +468,13 @@ for what in $changes; do
 done
 
 umask 022
-tmp_files=
+# The temp names this run uses (temp_beside), in the folders it writes.
 # shellcheck disable=SC2317  # called by the trap
-cleanup() { [ -z "$tmp_files" ] || eval "rm -rf -- $tmp_files"; }
+cleanup() {
+  for dir in "$target_dir" "$launcher_dir" "$man_dir"; do
+    rm -rf -- "$dir/.ovs-rescue-install.$$" "$dir/.ovs-rescue-install.$$.link"
+  done
+}
 trap cleanup EXIT
 trap 'exit 3' HUP INT TERM
 
@@ -411,7 +489,6 @@ temp_beside() {
   fi
   rm -rf -- "$dir"/.ovs-rescue-install.*
   tmp=$dir/.ovs-rescue-install.$$
-  tmp_files="$tmp_files '$tmp'"
 }
 
 # Rename the written temp file over dest, after it reached the disk.
@@ -472,7 +549,6 @@ if [ "${changes#* runtime}" != "$changes" ]; then
     die 3 "cannot move $staged to $target_dir/$name"
   fi
   tmp=$target_dir/.ovs-rescue-install.$$.link
-  tmp_files="$tmp_files '$tmp'"
   if ! { ln -s -- "$name" "$tmp" && sync &&
          mv -f -T -- "$tmp" "$runtime_link"; }; then
     die 3 "cannot point $runtime_link at $name; the old runtime is still" \

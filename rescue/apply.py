@@ -9,7 +9,7 @@ import stat
 import time
 from rescue.records import record
 
-from rescue import atomic, journal, lock
+from rescue import atomic, journal, linkcheck, lock
 from rescue.bootdir import boot_dir
 from rescue.errors import CannotChange, PartlyChanged
 from rescue.facts import refresh_boot
@@ -93,6 +93,8 @@ def execute(facts, decide, wait=0.0):
 
     `decide(facts)` is the pure choice; /boot and the journal are read again
     once the lock is held, so that concurrent runs never act on stale ones.
+    rpm's transaction lock is held too (shared): nothing is moved while an
+    rpm transaction runs, and none starts until the links are moved.
     """
     boot = boot_dir(facts.root)
     plan = decide(facts)
@@ -101,15 +103,17 @@ def execute(facts, decide, wait=0.0):
     preflight(boot, facts, plan)
     directory, created = _ensure_state_dir(boot)
     fd = lock.acquire(os.path.join(directory, journal.LOCK), wait)
+    rpm_locks = []
     try:
-        facts = refresh_boot(facts)
-        plan = decide(facts)
-        if is_noop(plan):
-            return Result(plan, False, None, ())
-        preflight(boot, facts, plan)
-        atomic.sweep(boot)
-        atomic.sweep(directory)
         try:
+            rpm_locks = lock.hold_rpm_lock(facts.root, facts.dbpath, wait)
+            facts = refresh_boot(facts)
+            plan = decide(facts)
+            if is_noop(plan):
+                return Result(plan, False, None, ())
+            preflight(boot, facts, plan)
+            atomic.sweep(boot)
+            atomic.sweep(directory)
             with _interrupts_ignored():
                 return _carry_out(boot, directory, plan, facts.journal or ())
         except CannotChange:
@@ -117,6 +121,7 @@ def execute(facts, decide, wait=0.0):
                 _remove_state_dir(directory)
             raise
     finally:
+        lock.release(rpm_locks)
         os.close(fd)
 
 
@@ -131,6 +136,7 @@ class _interrupts_ignored:
 
 
 def _carry_out(boot, directory, plan, changes):
+    original = changes
     change, changes = _record(plan, changes)
     if change is None:
         try:
@@ -152,14 +158,31 @@ def _carry_out(boot, directory, plan, changes):
                               error.strerror))
     renamed = 0
     try:
-        for temp, name in temps:            # back to back, nothing between
+        for name, old, new in plan.links:       # all as planned, then each
+            linkcheck.before_rename(boot, name, old, new)
+        for (temp, name), (_, old, new) in zip(temps, plan.links):
+            linkcheck.before_rename(boot, name, old, new)
             os.rename(temp, os.path.join(boot, name))
             renamed += 1
             renames_made[0] += 1
+            linkcheck.after_rename(boot, name, new)
+    except linkcheck.ChangedUnderUs as what:
+        for temp, _ in temps[renamed:]:
+            atomic.remove_quietly(temp)
+        names = [name for name, _, _ in plan.links]
+        if renamed == 0:
+            _forget(directory, original)
+            raise CannotChange("another program changed /boot: %s; nothing "
+                               "changed: run ovs-rescue check" % what)
+        raise PartlyChanged("another program changed /boot while the links "
+                            "moved: %s; stopped, links now: %s; run "
+                            "ovs-rescue check" % (what, linkcheck.links_now(
+                                boot, names)))
     except OSError as error:
         for temp, _ in temps[renamed:]:
             atomic.remove_quietly(temp)
         if renamed == 0:
+            _forget(directory, original)
             raise CannotChange("rename in %s failed: %s; nothing changed"
                                % (boot, error.strerror))
         raise PartlyChanged("rename of %s failed after %s moved: %s; the "
@@ -182,6 +205,14 @@ def _carry_out(boot, directory, plan, changes):
                         % (change.id, error.strerror))
     warnings.extend(_log(directory, done))
     return Result(plan, True, done.id, tuple(warnings))
+
+
+def _forget(directory, changes):
+    """Put the journal back as it was: no link moved after all."""
+    try:
+        _write_journal(directory, changes)
+    except OSError:
+        pass                # a started record no link matches: check says so
 
 
 def _record(plan, changes):

@@ -7,7 +7,7 @@ beside /boot that keep a next boot from coming up with OVS.
 import os
 import stat
 
-from rescue import bootloader
+from rescue import bootloader, modulesdep
 from rescue.bootdir import Unresolved, resolve_in_root
 from rescue.bootfacts import Markers
 from rescue.bootloader import BootLoaderFiles
@@ -34,40 +34,126 @@ def find_in_root(root, path):
     return os.path.join(root, *parts) if stat.S_ISREG(mode) else None
 
 
+EXTLINUX_INSTALLED = "/boot/ldlinux.sys"
+GRUB_BIOS_INSTALLED = "/boot/grub/i386-pc"
+
+
 def choose_config(root, firmware=None, live=False):
-    """(path inside root, kind, note) of the config the firmware reads."""
+    """(path inside root, full path, kind, note, wanted) of the config the
+    firmware reads; path None when it is missing (wanted names it) or
+    cannot be chosen (wanted says why)."""
     found = {path: find_in_root(root, path)
              for path in (EXTLINUX, GRUB_BIOS, GRUB_UEFI)}
     if firmware is None and live:
         firmware = "uefi" if os.path.isdir("/sys/firmware/efi") else "bios"
     note = None
-    if firmware is None and found[GRUB_UEFI] and found[GRUB_BIOS]:
+    if firmware is None and found[GRUB_UEFI] and (found[GRUB_BIOS] or
+                                                  found[EXTLINUX]):
         firmware = "uefi"
         note = ("both %s and %s exist; read the UEFI one, as XenServer's "
                 "tools do (pass --firmware bios or uefi)"
-                % (GRUB_BIOS, GRUB_UEFI))
-    order = {"uefi": (GRUB_UEFI,), "bios": (GRUB_BIOS, EXTLINUX),
-             None: (GRUB_UEFI, GRUB_BIOS, EXTLINUX)}[firmware]
-    for path in order:
-        if found[path]:
-            kind = bootloader.EXTLINUX if path == EXTLINUX else \
-                bootloader.GRUB
-            return path, found[path], kind, note
-    return None, None, None, note
+                % (GRUB_BIOS if found[GRUB_BIOS] else EXTLINUX, GRUB_UEFI))
+    if firmware == "uefi" or (firmware is None and found[GRUB_UEFI]):
+        path, wanted = GRUB_UEFI, None if found[GRUB_UEFI] else (
+            GRUB_UEFI)
+    else:
+        path, wanted = _bios_config(root, found)
+    if path is None or found[path] is None:
+        return None, None, None, note, wanted or path
+    others = [p for p in (EXTLINUX, GRUB_BIOS, GRUB_UEFI)
+              if found[p] and p != path]
+    if others and note is None:
+        note = ("%s is not read by this host's boot loader (it reads %s)"
+                % (" and ".join(others), path))
+    kind = bootloader.EXTLINUX if path == EXTLINUX else bootloader.GRUB
+    return path, found[path], kind, note, None
+
+
+def _bios_config(root, found):
+    """(config, None) a BIOS boot reads, by which loader is installed, or
+    (None, why not)."""
+    extlinux = find_in_root(root, EXTLINUX_INSTALLED) is not None
+    grub = _is_dir(root, GRUB_BIOS_INSTALLED)
+    if extlinux and grub:
+        return None, ("both extlinux (%s) and GRUB (%s) are installed; which "
+                      "one the disk starts is not visible"
+                      % (EXTLINUX_INSTALLED, GRUB_BIOS_INSTALLED))
+    if extlinux or (not grub and found[EXTLINUX] and not found[GRUB_BIOS]):
+        return EXTLINUX, None
+    if grub or (found[GRUB_BIOS] and not found[EXTLINUX]):
+        return GRUB_BIOS, None
+    if found[EXTLINUX] and found[GRUB_BIOS]:
+        return None, ("both %s and %s exist and neither loader's files are "
+                      "in /boot" % (EXTLINUX, GRUB_BIOS))
+    return None, EXTLINUX + " or " + GRUB_BIOS
+
+
+def _is_dir(root, path):
+    try:
+        parts, mode = resolve_in_root(root, (), path)
+    except Unresolved:
+        return False
+    return stat.S_ISDIR(mode)
 
 
 def read_boot_loader(root, firmware=None, live=False):
     """BootLoaderFiles: the config the firmware reads, and its grubenv."""
-    path, full, kind, note = choose_config(root, firmware, live)
+    path, full, kind, note, wanted = choose_config(root, firmware, live)
     if path is None:
-        return BootLoaderFiles(None, None, None, None, note)
+        return BootLoaderFiles(None, None, None, None, note, None, wanted)
     text = _text(full, "boot loader config")
-    env_text = None
+    env_text, includes = None, None
     if kind == bootloader.GRUB:
         env_path = find_in_root(root, os.path.dirname(path) + "/grubenv")
         if env_path:
-            env_text = _text(env_path, "grubenv")
-    return BootLoaderFiles(path, kind, text, env_text, note)
+            env_text = read_untrusted(env_path, MAX_CONFIG_BYTES, "grubenv",
+                                      follow=False).decode("latin-1")
+    else:
+        includes = _includes(root, path, text)
+        version = extlinux_version(root)
+        if version:
+            note = "; ".join(n for n in (note, version) if n)
+    return BootLoaderFiles(path, kind, text, env_text, note, includes)
+
+
+def extlinux_version(root):
+    """A note naming the extlinux version in ldlinux.sys, or None."""
+    full = find_in_root(root, EXTLINUX_INSTALLED)
+    if full is None:
+        return None
+    try:
+        with open(full, "rb") as handle:
+            head = handle.read(128 * 1024)
+    except OSError:
+        return None
+    at = head.find(b"EXTLINUX ")
+    words = head[at:at + 40].split() if at >= 0 else []
+    if len(words) < 2:
+        return None
+    version = words[1].decode("ascii", "replace")
+    return ("extlinux %s (ldlinux.sys); its config is read by the rules "
+            "syslinux 3.86 and 6.04 share" % version)
+
+
+def _includes(root, path, text, found=None, depth=0):
+    """path -> text of every file extlinux's INCLUDE lines could read."""
+    from rescue.extlinux import MAX_INCLUDE_DEPTH, keyword_of, split_words
+    found = {} if found is None else found
+    for line in text.split("\n"):
+        keyword, rest = keyword_of(line.split("\r", 1)[0])
+        words = split_words(rest)
+        if keyword != "include" or not words or depth >= MAX_INCLUDE_DEPTH:
+            continue
+        target = os.path.normpath(os.path.join(os.path.dirname(path),
+                                               words[0]))
+        if target in found or not target.startswith("/boot/"):
+            continue
+        full = find_in_root(root, target)
+        if full is None:
+            continue
+        found[target] = _text(full, "INCLUDEd extlinux config")
+        _includes(root, target, found[target], found, depth + 1)
+    return found
 
 
 def _text(path, what):
@@ -110,40 +196,18 @@ def _names(root, directory):
 
 
 def modprobe_path(root, release):
-    """The openvswitch module modules.dep names for release, or None."""
+    """(the openvswitch module modprobe loads for release, or None; why
+    none: None, or that modules.dep is missing or names none)."""
     dep = find_in_root(root, "/lib/modules/%s/modules.dep" % release)
     if dep is None:
-        return None
+        return None, "no /lib/modules/%s/modules.dep" % release
     try:
         data = read_untrusted(dep, 64 * 1024 * 1024, "modules.dep",
                               follow=False)
-    except CannotInspect:
-        return None
-    first = None        # a full kernel's modules.dep is ~0.5 MB: find, not
-    for name in MODPROBE_NAMES:     # split it into lines on the hot path
-        at = _module_line(data, name)
-        if at is not None and (first is None or at < first):
-            first = at
-    if first is None:
-        return None
-    line = data[first:data.find(b":", first)].decode("utf-8", "replace")
-    module = line.strip()
-    if not module.startswith("/"):
-        module = "/lib/modules/%s/%s" % (release, module)
-    return module
-
-
-MODPROBE_NAMES = (b"openvswitch.ko", b"openvswitch.ko.xz",
-                  b"openvswitch_mod.ko")
-
-
-def _module_line(data, name):
-    """Where the first line naming module file `name` before its `:`
-    starts in modules.dep, or None."""
-    at = data.find(name + b":")
-    while at >= 0:
-        start = data.rfind(b"\n", 0, at) + 1
-        if at == start or data[at - 1:at] == b"/":
-            return start
-        at = data.find(name + b":", at + 1)
-    return None
+    except CannotInspect as error:
+        return None, str(error)
+    module = modulesdep.winning_module(data, release)
+    if module is None:
+        return None, ("/lib/modules/%s/modules.dep names no openvswitch "
+                      "module (depmod never ran?)" % release)
+    return module, None

@@ -31,7 +31,8 @@ class Unresolved(ValueError):
 MAX_LINKS = 40      # as the kernel's path walk
 
 
-def resolve_in_root(root, start, path, lstat=None, readlink=None):
+def resolve_in_root(root, start, path, lstat=None, readlink=None,
+                    max_links=MAX_LINKS):
     """(parts, mode): where path leads from the directory `start`.
 
     Both are lists of names below root. Absolute paths and symlinks are
@@ -61,7 +62,7 @@ def resolve_in_root(root, start, path, lstat=None, readlink=None):
                                          error.strerror))
         if stat.S_ISLNK(info.st_mode):
             links += 1
-            if links > MAX_LINKS:
+            if links > max_links:
                 raise Unresolved("too many levels of symbolic links")
             target = readlink(full)
             if target.startswith("/"):
@@ -102,6 +103,12 @@ def scan_boot(root, link_names=naming.BOOT_LINKS):
             initrds.add(release)
     links = {}
     for position, name in enumerate(link_names):    # image first
+        if "/" in name:
+            links.setdefault(name, BootLink(
+                name, True, None, None, None, "the next entry names %s, "
+                "not a file directly in /boot: ovs-rescue vouches only for "
+                "those" % name))
+            continue
         links.setdefault(name, read_link(path, name, root, position == 0))
     return BootFacts(frozenset(images), frozenset(initrds), links)
 

@@ -58,13 +58,14 @@ def describe_link(name, target, boot_parts, parts, mode, image=None):
     if image is None:
         image = name.startswith(naming.IMAGE_PREFIX)
     file_name = file_name_in_boot(target)
-    if file_name is None:
-        return BootLink(name, True, target, None, None,
-                        "%s points outside /boot (%s)" % (name, target))
-    if _release(image, file_name) is None:
-        return BootLink(name, True, target, file_name, None,
-                        "%s points at %s, not a kernel file" % (name, target))
     if parts is None or not stat.S_ISREG(mode):
+        if file_name is None:
+            return BootLink(name, True, target, None, None,
+                            "%s points outside /boot (%s)" % (name, target))
+        if _release(image, file_name) is None:
+            return BootLink(name, True, target, file_name, None,
+                            "%s points at %s, not a kernel file"
+                            % (name, target))
         why = mode if parts is None else "not a regular file"
         return BootLink(name, True, target, file_name, None,
                         "%s is dangling (%s does not lead to a file: %s)"
@@ -73,6 +74,7 @@ def describe_link(name, target, boot_parts, parts, mode, image=None):
         return BootLink(name, True, target, file_name, None,
                         "%s points outside /boot (%s leads to /%s)"
                         % (name, target, "/".join(parts)))
+    # Both loaders follow a chain of links: where it ends decides.
     release = _release(image, parts[-1])
     if release is None:
         return BootLink(name, True, target, file_name, None,
@@ -112,7 +114,53 @@ def link_problems(links):
 
 
 _NextBootFields = record("NextBoot", "config_path loader entry how layout "
-                                     "notes override_entry")
+                                     "notes override_entry cannot_tell boots")
+
+# file: the config (inside the root) where reading stopped, or None; line:
+# 1-based, or None; construct: what the tool does not model, in short
+CannotTell = record("CannotTell", "file line construct")
+
+# written: the path as the entry writes it; file: the regular file the
+# boot loader opens, inside the root, every link followed, or None;
+# problem: why it will not boot (missing, empty, not that format), or None
+# version: a kernel's embedded release (bzImage version string), or None
+BootFile = record("BootFile", "written file problem version")
+
+def cannot_tell_text(cannot_tell):
+    """`cannot tell what boots next: FILE line N: CONSTRUCT`."""
+    where = cannot_tell.file or "the boot loader"
+    if cannot_tell.line is not None:
+        where += " line %d" % cannot_tell.line
+    return "cannot tell what boots next: %s: %s" % (where,
+                                                    cannot_tell.construct)
+
+
+# each a BootFile; extras: files loaded before the kernel (Xen under tboot)
+Boots = record("Boots", "hypervisor kernel initrd extras")
+
+
+def boots_document(boots):
+    """Boots as JSON-able lists, for a snapshot (None stays None)."""
+    if boots is None:
+        return None
+    return {"hypervisor": list(boots.hypervisor), "kernel": list(boots.kernel),
+            "initrd": list(boots.initrd),
+            "extras": [list(f) for f in boots.extras]}
+
+
+def boots_of_document(document):
+    """The Boots a snapshot saved with boots_document (TypeError if not)."""
+    if document is None:
+        return None
+
+    def one(values):
+        if not (isinstance(values, list) and len(values) == 4 and all(
+                v is None or isinstance(v, str) for v in values)):
+            raise TypeError("boots holds something not a boot file")
+        return BootFile(*values)
+    return Boots(one(document["hypervisor"]), one(document["kernel"]),
+                 one(document["initrd"]),
+                 tuple(one(f) for f in document.get("extras") or ()))
 
 
 class NextBoot(_NextBootFields):
@@ -120,24 +168,60 @@ class NextBoot(_NextBootFields):
     # config_path: Optional[str]     # the config read, inside the root
     # loader: Optional[str]          # "extlinux" or "grub"
     # entry: Optional[bootloader.Entry]   # the entry that boots next
-    # how: Optional[str]             # default, override_entry, first entry
+    # how: Optional[str]             # default, override_entry, ONTIMEOUT,
+    #                                # or why nothing boots
     # layout: layouts.Layout
     # notes: Tuple[str, ...]         # said, not problems
     # override_entry: Optional[str]  # grubenv's one-shot choice, if used
+    # cannot_tell: Optional[CannotTell]  # where the reading stopped
+    # boots: Optional[Boots]         # the files the entry opens, checked
     __slots__ = ()
 
     def __new__(cls, config_path, loader, entry, how, layout, notes,
-                override_entry=None):
+                override_entry=None, cannot_tell=None, boots=None):
         return super().__new__(cls, config_path, loader, entry, how, layout,
-                               notes, override_entry)
+                               notes, override_entry, cannot_tell, boots)
 
     @property
     def link_names(self):
-        """(image, initrd) names the next entry boots, or the layout's."""
+        """(image, initrd) names the next entry boots, or the layout's.
+
+        A file directly in /boot is named by its name there; anything else
+        by its full path inside the root, which no boot link has.
+        """
         if self.entry is not None and self.entry.kernel and self.entry.initrd:
-            return (self.entry.kernel.rsplit("/", 1)[-1],
-                    self.entry.initrd.rsplit("/", 1)[-1])
+            return tuple(_name_in_boot(self.entry_path(path)) for path in
+                         (self.entry.kernel, self.entry.initrd))
         return (self.layout.image_link, self.layout.initrd_link)
+
+    def entry_path(self, written):
+        """A path of the entry as an absolute path inside the root."""
+        return path_in_root(written, self.config_path or BOOT + "/",
+                            self.loader)
+
+
+def path_in_root(written, config_path, loader):
+    """The absolute path inside the root a written path names, or None.
+
+    extlinux reads a relative path from the config's directory; GRUB needs
+    an absolute one (a `(device)` prefix is another disk: not modelled).
+    """
+    if not written or "\0" in written:
+        return None
+    if written.startswith("/"):
+        return posixpath.normpath(written)
+    if loader == "extlinux" and not written.startswith("("):
+        return posixpath.normpath(posixpath.join(
+            posixpath.dirname(config_path), written))
+    return None
+
+
+def _name_in_boot(path):
+    """`vmlinuz-x` for /boot/vmlinuz-x; any other path as it is."""
+    if path is None:
+        return "(unreadable path)"
+    directory, name = posixpath.split(path)
+    return name if directory == BOOT and name else path
 
 
 # regenerate: unames whose initrd dracut has not rebuilt since an update

@@ -2,7 +2,7 @@
 import os
 import sys
 
-from rescue.errors import EXIT_CANNOT, EXIT_OK, RescueError
+from rescue.errors import EXIT_CANNOT, EXIT_OK, RescueError, UsageError
 from rescue.facts import check_release_option
 
 
@@ -14,6 +14,10 @@ def parse(argv):
         from rescue.parser import parse_with_argparse
         args = parse_with_argparse(argv)
     check_release_option(args.running_kernel, "--running-kernel")
+    if not os.path.isabs(args.dbpath):
+        raise UsageError("--dbpath %r is not an absolute path: it is the "
+                         "database's place inside --root, e.g. /var/lib/rpm "
+                         "(see ovs-rescue help options)" % args.dbpath)
     if args.snapshot:
         from rescue.snapshot import check_replay_options
         check_replay_options(args.root, args.dbpath, args.packages,

@@ -9,17 +9,7 @@ RUNNING = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
 HOTFIX = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"   # no module package
 PACKAGE_LIST = "packages.txt"
 # The installer's extlinux.conf of a 6.2 host, its default entry first.
-EXTLINUX = """\
-default xe
-prompt 1
-timeout 50
-
-label xe
-  # XenServer
-  kernel mboot.c32
-  append /boot/xen.gz dom0_mem=752M,max:752M --- /boot/vmlinuz-2.6-xen \
-root=LABEL=root-xs042 ro console=hvc0 console=tty0 --- /boot/initrd-2.6-xen.img
-
+EXTLINUX = sample.STOCK_EXTLINUX + """
 label fallback
   # XenServer (Xen 4.1.5 / Linux %s)
   kernel mboot.c32
@@ -39,6 +29,8 @@ def build_sample_host(root):
         sample.write_kernel(root, release)
     sample.point_at(root, HOTFIX)          # the hotfix repointed the links
     sample.write_file(root, "/boot/extlinux.conf", EXTLINUX.encode())
+    sample.write_extlinux_files(root)
+    modules = {}
     listing = sample_package_list()
     packages, _ = rpmdb.parse_query_output(listing)
     for versions in packages.values():
@@ -47,6 +39,10 @@ def build_sample_host(root):
             if path:
                 release = path.split("/")[3]    # /lib/modules/<release>/...
                 sample.write_file(root, path, sample.module_elf(release))
+                modules[release] = [path]
+    for release in (OLD, RUNNING, HOTFIX):     # depmod ran for each kernel
+        sample.write_modules_dep(root, release, modules.get(release, ()),
+                                 absolute=True)
     path = os.path.join(root, PACKAGE_LIST)
     with open(path, "w") as out:
         out.write(listing)

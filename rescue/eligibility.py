@@ -47,7 +47,8 @@ def kernel_report(facts, release, running, pending, any_build):
     else:
         module = _in_tree_rules(facts, release)
     chosen, module_problems, fix, other = module
-    module_problems += _modprobe_problems(facts, release)
+    if not module_problems:
+        module_problems = _modprobe_problems(facts, release)
     if facts.markers.network_backend == "bridge":
         module_problems = []        # OVS is not in use: booting is the test
     problems += module_problems
@@ -115,6 +116,9 @@ def _in_tree_rules(facts, release):
 def _modprobe_problems(facts, release):
     """modules.dep names another openvswitch.ko first (override/, updates/,
     extra/ win over kernel/): that one loads, so it must be sound."""
+    if release in facts.dep_problems:
+        return ["modprobe finds no openvswitch module: %s"
+                % facts.dep_problems[release]]
     loaded = facts.modprobe.get(release)
     if loaded is None or (loaded.problem is None
                           and loaded.vermagic == release):

@@ -2,7 +2,8 @@
 import os
 import stat
 
-from rescue import bootdir, bootfacts, journal, modinfo, naming, rpmdb
+from rescue import bootdir, bootfacts, filedigest, journal, kmodfile, \
+    modinfo, naming, rpmdb
 from rescue.errors import CannotInspect, UsageError
 from rescue.layouts import XS56
 from rescue.records import record
@@ -34,7 +35,7 @@ class ModulePackage(_ModulePackageFields):
 
 _HostFactsFields = record("HostFacts", (
     "root dbpath boot running ovs_build modules journal next_boot markers "
-    "link_owners modprobe"))
+    "link_owners modprobe dep_problems"))
 NO_NEXT_BOOT = bootfacts.NextBoot(None, None, None, None, XS56, ())
 
 
@@ -51,14 +52,17 @@ class HostFacts(_HostFactsFields):
     # link_owners: Dict[str, str]     # boot link name -> package owning it
     # modprobe: Dict[str, ModuleFile] # release -> the module modules.dep
     #   names, where that is not the packaged one
+    # dep_problems: Dict[str, str]    # release -> why modprobe finds no
+    #   openvswitch module (no modules.dep, or no line for it)
     __slots__ = ()
 
     def __new__(cls, root, dbpath, boot, running, ovs_build, modules,
                 journal, next_boot=NO_NEXT_BOOT, markers=bootfacts.NO_MARKERS,
-                link_owners=None, modprobe=None):
+                link_owners=None, modprobe=None, dep_problems=None):
         return super().__new__(cls, root, dbpath, boot, running, ovs_build,
                                modules, journal, next_boot, markers,
-                               link_owners or {}, modprobe or {})
+                               link_owners or {}, modprobe or {},
+                               dep_problems or {})
 
 
 def default_running(root):
@@ -81,44 +85,59 @@ def check_release_option(release, option):
 
 
 def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
-           package_list=None, timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None):
+           package_list=None, timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None,
+           deep=False):
     """Read the host below root; the only reads the decisions rest on.
 
     With package_list, a saved `rpm -qa --qf` listing stands in for rpm.
     """
-    read = read_host(root, dbpath, running, package_list, timeout, firmware)
+    read = read_host(root, dbpath, running, package_list, timeout, firmware,
+                     deep)
+    digests = filedigest.all_digests(read.packages) if deep else {}
     return assemble(root, dbpath, read.boot, running, read.packages,
-                    read.changes, lambda path: check_module_file(root, path),
-                    read.next_boot, read.markers, read.modprobe)
+                    read.changes,
+                    lambda path: check_module_file(root, path,
+                                                   digests.get(path)),
+                    read.next_boot, read.markers, read.modprobe,
+                    read.dep_problems)
 
 
 # What a host's files and rpm said, before any decision: what gather turns
 # into HostFacts and `snapshot` saves. loader: bootloader.BootLoaderFiles;
-# modprobe: release -> the module path its modules.dep names first.
+# modprobe: release -> the module path its modules.dep names first;
+# dep_problems: release -> why its modules.dep names none.
 HostReads = record("HostReads", "loader next_boot boot packages changes "
-                                "modprobe markers")
+                                "modprobe markers dep_problems")
 
 
 def read_host(root, dbpath, running, package_list=None,
-              timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None):
-    """Every read the decisions rest on, once: boot loader, /boot, rpm
-    (or a saved listing), the journal, modules.dep and the markers."""
-    from rescue import bootconfig, bootloader
+              timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None, deep=False):
+    """Every read the decisions rest on, once: boot loader, the files its
+    next entry opens, /boot, rpm (or a saved listing), the journal,
+    modules.dep and the markers."""
+    from rescue import bootconfig, bootfiles, bootloader
     check_root(root)
     loader = bootconfig.read_boot_loader(root, firmware,
                                          os.path.realpath(root) == "/")
     next_boot = bootloader.next_boot_of(loader)
+    next_boot = next_boot._replace(boots=bootfiles.read_boots(
+        root, next_boot, deep))
     boot = scan_next_boot(root, next_boot)
     packages = read_packages(root, dbpath, boot, running, package_list,
                              timeout)
+    if deep:
+        next_boot = next_boot._replace(boots=bootfiles.with_digests(
+            root, next_boot.boots, filedigest.all_digests(packages)))
     changes = journal.read_journal(bootdir.boot_dir(root))
-    modprobe = {}
+    modprobe, dep_problems = {}, {}
     for release in sorted(releases_of(boot, running)):
-        path = bootconfig.modprobe_path(root, release)
+        path, problem = bootconfig.modprobe_path(root, release)
         if path is not None:
             modprobe[release] = path
+        else:
+            dep_problems[release] = problem
     return HostReads(loader, next_boot, boot, packages, changes, modprobe,
-                     bootconfig.read_markers(root))
+                     bootconfig.read_markers(root), dep_problems)
 
 
 def scan_next_boot(root, next_boot):
@@ -133,7 +152,7 @@ def scan_next_boot(root, next_boot):
 
 def assemble(root, dbpath, boot, running, packages, changes,
              module_file_of, next_boot=NO_NEXT_BOOT,
-             markers=bootfacts.NO_MARKERS, modprobe=None):
+             markers=bootfacts.NO_MARKERS, modprobe=None, dep_problems=None):
     """HostFacts from what was read, on a host or from a snapshot.
 
     module_file_of(path) -> ModuleFile says what the module file is;
@@ -157,7 +176,8 @@ def assemble(root, dbpath, boot, running, packages, changes,
     newest = max(ovs, key=lambda p: (version_key(p.version),
                                      version_key(p.release)))
     return HostFacts(root, dbpath, boot, running, newest.version, modules,
-                     changes, next_boot, markers, owners, loaded)
+                     changes, next_boot, markers, owners, loaded,
+                     dep_problems)
 
 
 def module_packages(packages, release):
@@ -214,8 +234,9 @@ def refresh_boot(facts):
         journal=journal.read_journal(bootdir.boot_dir(facts.root)))
 
 
-def check_module_file(root, path):
-    """Is the module file there, a regular file, and whose kernel is it for?"""
+def check_module_file(root, path, digest=None):
+    """Is the module file there, a regular file, and whose kernel is it
+    for? With rpm's digest of it, does it match?"""
     if path is None:
         return module_file_fact(None, "absent")
     full = path_in_root(root, path)
@@ -226,9 +247,12 @@ def check_module_file(root, path):
     if not stat.S_ISREG(mode):
         return module_file_fact(path, "other")
     try:
-        vermagic = modinfo.vermagic_release(full)
+        vermagic = kmodfile.vermagic_release(full)
     except modinfo.ModinfoError as error:
         return module_file_fact(path, "file", error=str(error))
+    changed = filedigest.mismatch(full, digest, "it")
+    if changed:
+        return module_file_fact(path, "file", error=changed)
     return module_file_fact(path, "file", vermagic)
 
 

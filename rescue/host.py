@@ -12,8 +12,10 @@ from rescue.report import inspect_host
 # packages: a saved package listing read instead of rpm, or None
 # snapshot: a snapshot file replayed instead of the host, or None
 # timeout: seconds rpm may take; firmware: "bios", "uefi" or None
+# deep: read compressed initrds to their end and module files whole
+#   against rpm's digests (status -v), not only their first bytes
 Source = record("Source", "root dbpath running packages snapshot timeout "
-                          "firmware")
+                          "firmware deep")
 
 
 def source_of(args):
@@ -22,7 +24,8 @@ def source_of(args):
     if running is None and not args.snapshot:
         running = default_running(args.root)
     return Source(args.root, args.dbpath, running, args.packages,
-                  args.snapshot, args.timeout, args.firmware)
+                  args.snapshot, args.timeout, args.firmware,
+                  bool(getattr(args, "verbose", False)))
 
 
 def load_facts(source):
@@ -31,7 +34,8 @@ def load_facts(source):
         from rescue.snapshot import replay_facts
         return replay_facts(source.snapshot, source.running)
     return gather(source.root, source.dbpath, source.running,
-                  source.packages, source.timeout, source.firmware)
+                  source.packages, source.timeout, source.firmware,
+                  source.deep)
 
 
 def load_report(source, any_build):

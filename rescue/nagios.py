@@ -4,6 +4,7 @@ OK 0, WARNING 1, CRITICAL 2, UNKNOWN 3 (Nagios plugin guidelines): a host
 that is safe but has problems worth a look is WARNING, an unsafe reboot is
 CRITICAL, and a host the tool cannot inspect is UNKNOWN.
 """
+from rescue.bootfacts import cannot_tell_text
 from rescue.render import unsafe_reason
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
@@ -25,7 +26,9 @@ def perfdata(report):
 
 def nagios_result(report):
     """(exit code, line) for a report."""
-    if not report.ok:
+    if report.next_boot.cannot_tell is not None:
+        code, summary = UNKNOWN, cannot_tell_text(report.next_boot.cannot_tell)
+    elif not report.ok:
         code = CRITICAL
         summary = "unsafe to reboot: %s; pending %s" % (
             unsafe_reason(report), report.pending or "none")

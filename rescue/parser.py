@@ -12,7 +12,8 @@ from rescue.quickparse import command_index
 from rescue.rpmdb import DEFAULT_DBPATH
 from rescue.run import DEFAULT_TIMEOUT
 
-COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "demo", "help")
+COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "preflight",
+            "demo", "help")
 # These make no use of the host options and refuse them rather than ignore.
 WITHOUT_COMMON_OPTIONS = ("demo", "help")
 SHORT_FLAGS = "hqvV"
@@ -82,13 +83,22 @@ def _common_options(parser, suppress):
 
 
 def seconds(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < 1e6:
-        raise argparse.ArgumentTypeError("%r is not a number of seconds"
-                                         % text)
+    """--timeout: a finite number of seconds, more than 0."""
+    return _checked_seconds(text, zero=False)
+
+
+def wait_seconds(text):
+    """--wait: a finite number of seconds, 0 (fail at once) or more."""
+    return _checked_seconds(text, zero=True)
+
+
+def _checked_seconds(text, zero):
+    from rescue.quickparse import MAX_SECONDS, number_of_seconds
+    value = number_of_seconds(text, zero)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            "%r is not a number of seconds (%s, under %d)"
+            % (text, "0 or more" if zero else "more than 0", MAX_SECONDS))
     return value
 
 
@@ -102,17 +112,18 @@ def _epilog(module):
 
 
 def build_parser():
-    from rescue.commands import (check, demo, help as help_, rollback,
-                                 snapshot, status, undo)
-    modules = (status, check, rollback, undo, snapshot, demo, help_)
+    from rescue.commands import (check, demo, help as help_, preflight,
+                                 rollback, snapshot, status, undo)
+    modules = (status, check, rollback, undo, snapshot, preflight, demo,
+               help_)
     parser = _Parser(
         prog="ovs-rescue", add_help=False,    # -h listed in usage: a row less
         epilog="%s\n\n%s\n%s" % (COMMON_SUMMARY, SHORT_EXIT_CODES, POINTER),
         usage="ovs-rescue [-h] [-V] [common options] COMMAND [options]",
         description="\n".join(
             ["Keep a XenServer host bootable with its Open vSwitch kernel "
-             "module.", "", "commands:"]
-            + ["  %-9s %s" % (m.NAME, m.HELP) for m in modules]))
+             "module.", "commands:"]
+            + ["  %-10s%s" % (m.NAME, m.HELP) for m in modules]))
     parser.add_argument("-h", "--help", action="help", help=argparse.SUPPRESS)
     parser.add_argument("-V", "--version", action=_VersionAction,
                         help="print the version and the zipapp's sha256")

@@ -92,12 +92,24 @@ def command_index(argv):
     return None
 
 
+MAX_SECONDS = 1e6
+
+
+def number_of_seconds(text, zero=False):
+    """text as a finite number of seconds under MAX_SECONDS, or None: more
+    than 0 (--timeout), or at least 0 when zero is allowed (--wait). Not
+    a number, nan, inf and negatives are None. The one rule for both
+    parsers."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    low_enough = value >= 0 if zero else value > 0
+    return value if low_enough and value < MAX_SECONDS else None
+
+
 def _seconds(value):
     """A timeout as parser.seconds takes it, or None to let it complain."""
     if isinstance(value, float):
         return value
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if 0 < seconds < 1e6 else None
+    return number_of_seconds(value)

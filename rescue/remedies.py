@@ -23,6 +23,8 @@ def fix_commands(facts, report):
                                                             release))
         if not facts.next_boot.layout.per_kernel_modules and kernel.fix:
             commands.append("yum reinstall %s" % kernel.fix.split()[0])
+        if any(p.startswith("modprobe finds no") for p in kernel.problems):
+            commands.append("depmod %s" % release)
         loaded = facts.modprobe.get(release)
         if loaded is not None and loaded.path and any(
                 "hides the packaged module" in p for p in kernel.problems):

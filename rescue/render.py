@@ -1,5 +1,6 @@
 """Turn reports into console text or a JSON document (schema_version 1)."""
-from rescue.textout import field, paint, wrap
+from rescue.bootfacts import cannot_tell_text
+from rescue.textout import WIDTH, field, paint, wrap
 
 SCHEMA_VERSION = 1
 
@@ -40,7 +41,22 @@ def layout_document(next_boot, links_ours):
         "entry": entry.title if entry else None,
         "chosen_by": next_boot.how,
         "links_ours": links_ours,
+        "boots": boots_document(next_boot.boots),
+        "cannot_tell": (dict(zip(next_boot.cannot_tell._fields,
+                                 next_boot.cannot_tell))
+                        if next_boot.cannot_tell else None),
     }
+
+
+def boots_document(boots):
+    """{"hypervisor", "kernel", "initrd"}: each as written and the file
+    the loader opens; None when the tool cannot tell."""
+    if boots is None:
+        return None
+    return {role: {"written": f.written, "file": f.file}
+            for role, f in (("hypervisor", boots.hypervisor),
+                            ("kernel", boots.kernel),
+                            ("initrd", boots.initrd))}
 
 
 def _kernel_document(kernel):
@@ -63,8 +79,14 @@ def verdict(report):
             return ("OK: safe to reboot with --any-build: the kernel loads "
                     "OVS module build %s, userspace is %s"
                     % (", ".join(sorted(builds)), report.ovs_build))
+        if report.running is None:
+            return ("OK: safe to reboot; the boot pair has OVS %s (running "
+                    "kernel unknown)" % report.ovs_build)
         return "OK: safe to reboot; boot pair and running kernel have OVS %s" \
             % report.ovs_build
+    if report.next_boot.cannot_tell is not None:
+        return ("UNKNOWN: " + cannot_tell_text(report.next_boot.cannot_tell)
+                )[:WIDTH]
     return "UNSAFE to reboot: " + unsafe_reason(report)
 
 
@@ -72,12 +94,16 @@ def unsafe_reason(report):
     """Why a reboot of an unsafe host would come up without OVS."""
     pending = report.kernel(report.pending) if report.pending else None
     running = report.kernel(report.running) if report.running else None
+    if report.next_boot.cannot_tell is not None:
+        return "cannot tell what boots next"
     if report.entry_problems:
         return "the boot loader's next entry is not the host's"
     if pending is None:
         return "no usable boot link in /boot"
     if not pending.eligible:
         return "the kernel that boots next " + kernel_reason(pending)
+    if report.file_problems:
+        return "a file the next boot loads is missing or damaged"
     if running is not None and not running.eligible:
         return "the running kernel " + kernel_reason(running)
     return "the boot pair is not one kernel's image and initrd"
@@ -132,7 +158,7 @@ def short_host_lines(report):
 def boot_line(next_boot):
     """Which layout, read from which file and entry."""
     if next_boot.config_path is None:
-        return "no boot loader config found; 5.6-6.2 links assumed"
+        return "cannot tell: no boot loader config it can read"
     entry = next_boot.entry
     which = ("entry %r" % entry.title) if entry else "no entry"
     return "%s, %s" % (next_boot.config_path, which)

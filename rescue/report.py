@@ -1,5 +1,6 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
 from rescue import bootfacts, naming
+from rescue.bootfacts import cannot_tell_text
 from rescue.changes import journal_problems
 from rescue.eligibility import kernel_report
 from rescue.layouts import OWN_LINK_PAIRS, accepts
@@ -11,7 +12,7 @@ from rescue.rpmvercmp import release_key
 _ReportFields = record("Report", (
     "ok ovs_build running pending kernels problems "
     "any_build next_boot notes commands links_ours ignored links_note "
-    "entry_problems"))
+    "entry_problems file_problems"))
 
 
 class Report(_ReportFields):
@@ -31,6 +32,7 @@ class Report(_ReportFields):
     # links_note: Optional[str]         # why the links are not ours
     # entry_problems: Tuple[str, ...]   # those of problems about the boot
     #                                   # loader's next entry itself
+    # file_problems: Tuple[str, ...]    # those about the files it opens
     __slots__ = ()
 
     def kernel(self, release):
@@ -61,13 +63,17 @@ def inspect_host(facts, any_build=False):
     note = links_not_ours(facts)
     report = Report(False, facts.ovs_build, facts.running, pending, kernels,
                     (), any_build, facts.next_boot, boot_notes(facts), (),
-                    note is None, ignored, note, ())
+                    note is None, ignored, note, (), ())
     entry = entry_problems(facts.next_boot)
-    problems = entry + host_problems(facts, report, initrd_rel)
+    files = boot_file_problems(facts.next_boot, facts.boot.links) \
+        if facts.next_boot.entry is not None and not entry else ()
+    problems = entry + files + host_problems(facts, report, initrd_rel)
     ok = (pending is not None and initrd_rel == pending and not entry
+          and not files and facts.next_boot.boots is not None
           and report.kernel(pending).eligible
           and (facts.running is None or report.kernel(facts.running).eligible))
-    report = report._replace(ok=ok, problems=problems, entry_problems=entry)
+    report = report._replace(ok=ok, problems=problems, entry_problems=entry,
+                             file_problems=files)
     return report._replace(commands=fix_commands(facts, report))
 
 
@@ -79,6 +85,12 @@ def links_not_ours(facts):
     fallback entry names them), never another name an entry was given.
     """
     layout = facts.next_boot.layout
+    if facts.next_boot.cannot_tell is not None:
+        return ("%s; ovs-rescue moves no link it cannot prove the boot "
+                "loader opens" % cannot_tell_text(facts.next_boot.cannot_tell))
+    if facts.next_boot.boots is None:
+        return ("the boot loader's next entry is not known, so no link is "
+                "proven to be the one it opens")
     names = tuple(facts.boot.links)
     owners = sorted({facts.link_owners[n] for n in names
                      if n in facts.link_owners})
@@ -98,21 +110,50 @@ def links_not_ours(facts):
 
 def entry_problems(next_boot):
     """What is wrong with the entry the boot loader picks next."""
+    if next_boot.cannot_tell is not None:
+        return (cannot_tell_text(next_boot.cannot_tell),)
     if next_boot.config_path is None:
         return ()
     entry = next_boot.entry
-    if entry is not None and (entry.kernel or "") == (entry.initrd or ""):
+    if entry is None:
+        return ("%s: %s" % (next_boot.config_path, next_boot.how),)
+    if (entry.kernel or "") == (entry.initrd or ""):
         return ("%s: the next entry %r names %s as both kernel and initrd"
                 % (next_boot.config_path, entry.title, entry.kernel),)
-    if next_boot.entry is None:
-        return ("%s: %s; the boot loader will fall back to its own choice"
-                % (next_boot.config_path, next_boot.how),)
-    words = ("%s %s" % (next_boot.entry.title, next_boot.entry.key)).lower()
+    problems = [entry.problem] if entry.problem else []
+    words = ("%s %s" % (entry.title, entry.key)).lower()
     if "upgrade" in words:
-        return ("the next boot runs the %r entry of %s (an upgrade), not "
-                "the host" % (next_boot.entry.title,
-                              next_boot.config_path),)
-    return ()
+        problems.append("the next boot runs the %r entry of %s (an "
+                        "upgrade), not the host" % (entry.title,
+                                                    next_boot.config_path))
+    return tuple(problems)
+
+
+def boot_file_problems(next_boot, links):
+    """The files the entry opens: there, whole, and the ones the links
+    name (the kernel's embedded release agreeing with its name)."""
+    boots = next_boot.boots
+    if boots is None:
+        return ("the files the next entry opens were not read",)
+    problems = [f.problem for f in (boots.hypervisor,) + tuple(boots.extras)
+                + (boots.kernel, boots.initrd) if f.problem]
+    names = next_boot.link_names
+    for boot_file, name in ((boots.kernel, names[0]),
+                            (boots.initrd, names[-1])):
+        link = links.get(name)
+        if boot_file.file is None or link is None or link.file_name is None:
+            continue
+        expected = "/boot/" + link.file_name
+        if boot_file.file != expected:
+            problems.append("the boot loader opens %s for %s, not %s"
+                            % (boot_file.file, boot_file.written, expected))
+    kernel, link = boots.kernel, links.get(names[0])
+    if (kernel.version and link is not None and link.release
+            and kernel.version != link.release):
+        problems.append("kernel %s is release %s inside, not %s as its "
+                        "name says" % (kernel.file, kernel.version,
+                                       link.release))
+    return tuple(problems)
 
 
 def boot_notes(facts):

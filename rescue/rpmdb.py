@@ -12,16 +12,25 @@ MAX_LISTING_BYTES = 64 * 1024 * 1024
 # Any of these makes a directory an RPM database (sqlite, bdb, ndb backends).
 DATABASE_FILES = ("rpmdb.sqlite", "Packages", "Packages.db")
 
-# One line a package, then one a file; tabs cannot occur in names or versions.
-QUERY_FORMAT = "P\\t%{NAME}\\t%{VERSION}\\t%{RELEASE}\\n[F\\t%{FILENAMES}\\n]"
+# One line a package, then one a file with the digest rpm recorded for it
+# (FILEMD5S: rpm 4.4 on CentOS 5 knows no other name; later rpm keeps it
+# as the name of FILEDIGESTS, whatever the algorithm); tabs cannot occur in
+# names or versions. A listing without digests reads too.
+QUERY_FORMAT = ("P\\t%{NAME}\\t%{VERSION}\\t%{RELEASE}\\n"
+                "[F\\t%{FILENAMES}\\t%{FILEMD5S}\\n]")
 
 
-class Package(record("Package", "name version release files")):
+class Package(record("Package", "name version release files digests")):
     # name: str
     # version: str
     # release: str
     # files: Tuple[str, ...]
+    # digests: Dict[str, str]        # file -> hex digest rpm recorded
     __slots__ = ()
+
+    def __new__(cls, name, version, release, files, digests=None):
+        return super().__new__(cls, name, version, release, files,
+                               digests or {})
 
 
 def check_database(root, dbpath):
@@ -91,17 +100,29 @@ def parse_query_output(text):
             fields = line.split("\t", 3)
             current = None          # a damaged listing's line: no package
             if len(fields) == 4:
-                current = [fields[1], fields[2], fields[3], []]
+                current = [fields[1], fields[2], fields[3], [], {}]
                 found.append(current)
         elif line.startswith("F\t") and current is not None:
-            current[3].append(line[2:])
+            path, tab, digest = line[2:].rpartition("\t")
+            if not tab or not _is_digest(digest):
+                path, digest = line[2:], ""
+            current[3].append(path)
+            if digest:
+                current[4][path] = digest
         elif line.startswith("package ") and line.endswith(" is not installed"):
             missing += 1
     packages = {}
-    for name, version, release, files in found:
+    for name, version, release, files, digests in found:
         packages.setdefault(name, ())
-        packages[name] += (Package(name, version, release, tuple(files)),)
+        packages[name] += (Package(name, version, release, tuple(files),
+                                   digests),)
     return packages, missing
+
+
+def _is_digest(text):
+    """An empty digest (a directory, a link) or hex of a known length."""
+    return len(text) in (0, 32, 40, 56, 64, 96, 128) and all(
+        c in "0123456789abcdef" for c in text)
 
 
 def package_listing(packages):
@@ -110,7 +131,8 @@ def package_listing(packages):
     for package in packages:
         lines.append("P\t%s\t%s\t%s" % (package.name, package.version,
                                           package.release))
-        lines += ["F\t" + path for path in package.files]
+        lines += ["F\t%s\t%s" % (path, package.digests.get(path, ""))
+                  for path in package.files]
     return "".join(line + "\n" for line in lines)
 
 

@@ -94,6 +94,20 @@ def _cpio_entry(name, data, mode):
     return head + data + bytes(-len(data) % 4)
 
 
+# A 5.6-6.2 installer's extlinux.conf: its default entry on the boot links.
+STOCK_EXTLINUX = """\
+default xe
+prompt 1
+timeout 50
+
+label xe
+  # XenServer
+  kernel mboot.c32
+  append /boot/xen.gz dom0_mem=752M,max:752M --- /boot/vmlinuz-2.6-xen \
+root=LABEL=root-xs042 ro console=hvc0 console=tty0 --- /boot/initrd-2.6-xen.img
+"""
+
+
 def write_file(root, path, data):
     full = os.path.join(root, path.lstrip("/"))
     os.makedirs(os.path.dirname(full), exist_ok=True)
@@ -103,13 +117,38 @@ def write_file(root, path, data):
 
 
 def write_kernel(root, release, image=True, initrd=True):
-    """A kernel image and its initrd in /boot (contents name the release)."""
+    """A kernel image and its initrd in /boot, shaped as real ones (a
+    bzImage whose version string is the release, a gzip'd cpio)."""
     if image:
         write_file(root, "/boot/" + naming.image_name(release),
-                   ("kernel %s\n" % release).encode())
+                   kernel_image(release))
     if initrd:
         write_file(root, "/boot/" + naming.initrd_name(release),
-                   ("initrd %s\n" % release).encode())
+                   initrd_image(release))
+
+
+def hypervisor_image(tag="xen"):
+    """Bytes of a gzip'd stand-in hypervisor (xen.gz) whose FNAME names it."""
+    out = io.BytesIO()
+    with gzip.GzipFile(filename=tag, mode="wb", fileobj=out, mtime=0) as gz:
+        gz.write(b"\x7fELF hypervisor %s\n" % tag.encode())
+    return out.getvalue()
+
+
+def write_modules_dep(root, release, modules, absolute=False):
+    """/lib/modules/<release>/modules.dep naming these module paths
+    (absolute, as module-init-tools writes on CentOS 5, or relative to the
+    modules directory, as kmod writes), each without dependencies."""
+    directory = "/lib/modules/%s/" % release
+    lines = []
+    for path in modules:
+        if not absolute and path.startswith(directory):
+            path = path[len(directory):]
+        lines.append("%s:\n" % path)
+    lines.append("%skernel/net/bridge/bridge.ko:\n"
+                 % (directory if absolute else ""))
+    return write_file(root, directory + "modules.dep",
+                      "".join(lines).encode())
 
 
 def point_boot_links(root, image_target, initrd_target):
@@ -129,3 +168,13 @@ def point_at(root, release):
     """Boot links at one kernel's pair, relative, as the installer writes."""
     point_boot_links(root, naming.image_name(release),
                      naming.initrd_name(release))
+
+
+def write_extlinux_files(root):
+    """What extlinux's installer leaves in /boot beside its config: the
+    boot loader (ldlinux.sys, with its version string), mboot.c32, and
+    the hypervisor the entries name."""
+    write_file(root, "/boot/ldlinux.sys", b"\xebXEXTLINUX 3.86 2010-04-01 "
+               + bytes(64))
+    write_file(root, "/boot/mboot.c32", b"mboot.c32\n")
+    write_file(root, "/boot/xen.gz", hypervisor_image())

@@ -84,6 +84,8 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
                                 read.loader)),
         "markers": _markers_document(read.markers),
         "modprobe": read.modprobe,
+        "modules_dep_problems": read.dep_problems,
+        "boots": bootfacts.boots_document(read.next_boot.boots),
     }
 
 
@@ -143,6 +145,8 @@ def facts_of(document, running, source):
     """HostFacts from a snapshot document: the pure half of a replay."""
     entries = _boot_entries(document["boot"])
     next_boot = bootloader.next_boot_of(_loader_files(document))
+    next_boot = next_boot._replace(boots=bootfacts.boots_of_document(
+        document.get("boots")))
     boot = _boot_facts(entries, next_boot)
     text = document.get("journal")
     try:
@@ -164,9 +168,14 @@ def facts_of(document, running, source):
     if not isinstance(modprobe, dict) or not all(
             isinstance(p, str) for p in modprobe.values()):
         raise TypeError("modprobe is not an object of paths")
+    dep_problems = document.get("modules_dep_problems") or {}
+    if not isinstance(dep_problems, dict) or not all(
+            isinstance(p, str) for p in dep_problems.values()):
+        raise TypeError("modules_dep_problems is not an object of text")
     return facts.assemble(None, None, boot, running, packages, changes,
                           lambda path: _module_file(modules, path), next_boot,
-                          _markers(document.get("markers")), modprobe)
+                          _markers(document.get("markers")), modprobe,
+                          dep_problems)
 
 
 def _loader_files(document):
@@ -175,12 +184,17 @@ def _loader_files(document):
     if not isinstance(saved, dict):
         raise TypeError("boot_loader is not an object")
     values = [saved.get(name) for name in bootloader.BootLoaderFiles._fields]
+    includes = values.pop(5)
+    if includes is not None and not (isinstance(includes, dict) and all(
+            isinstance(t, str) for t in includes.values())):
+        raise TypeError("boot_loader includes is not an object of text")
     if not all(v is None or isinstance(v, str) for v in values):
         raise TypeError("boot_loader holds something not text")
     if values[1] not in (None, bootloader.EXTLINUX, bootloader.GRUB) or (
             values[0] is not None and values[2] is None):
         raise ValueError("boot_loader is not one the tool saves")
-    return bootloader.BootLoaderFiles(*values)
+    return bootloader.BootLoaderFiles(*values[:5], includes=includes,
+                                      wanted=values[5])
 
 
 def _markers(saved):

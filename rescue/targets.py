@@ -1,9 +1,18 @@
 """`rollback --to`: find the kernel the operator meant, forgivingly: pure.
 
-Accepted: the exact release; the release without its `xen` suffix (as
-package names write it); `/boot/vmlinuz-<REL>` or `vmlinuz-<REL>` (grubby's
-form); any fragment that matches exactly one kernel in /boot (`847`).
+Accepted, once a leading `/boot/vmlinuz-` or `vmlinuz-` (grubby's form) is
+taken off:
+- a whole release: a version, then `-` or `+` and the rest (`3.10.0+2`,
+  `2.6.32.43-0.4.1.xs1.8.0.847.170785xen`): it names only the kernel of
+  exactly that release, or of that release plus `xen` (as package names
+  write it); with no such kernel in /boot it is "no kernel REL in /boot",
+  never a part of a longer one (`3.10.0+2` is not `3.10.0+21`);
+- anything else is a fragment (`847`, `xs1.8.0.847`, `2.6.32.43`): it must
+  match exactly one kernel, and never cut a number or a word there (`84`
+  is not part of `...847...`, `3.10.0+2` would not be of `3.10.0+21`).
 """
+import re
+
 from rescue import naming
 from rescue.errors import UsageError
 
@@ -44,6 +53,39 @@ def kernel_choices(report):
     return lines
 
 
+# A version (numbers and dots), then the release after `-` or `+`.
+_WHOLE_RELEASE = re.compile(r"[0-9]+(\.[0-9]+)+[-+].")
+
+
+def is_whole_release(text):
+    """True when --to's text is a whole release, not a fragment of one."""
+    return naming.is_release(text) and bool(_WHOLE_RELEASE.match(text))
+
+
+def _uncut(text, release, at):
+    """Whether text found at `at` in release stands alone there: the
+    characters around it do not carry on its first or last digit or
+    letter."""
+    before = release[at - 1:at]
+    after = release[at + len(text):at + len(text) + 1]
+    return not (_same_class(before, text[0]) or _same_class(after, text[-1]))
+
+
+def _same_class(a, b):
+    return a != "" and ((a.isdigit() and b.isdigit())
+                        or (a.isalpha() and b.isalpha()))
+
+
+def is_fragment_of(text, release):
+    """Whether text is part of release, without cutting a number or word."""
+    at = release.find(text)
+    while at >= 0:
+        if _uncut(text, release, at):
+            return True
+        at = release.find(text, at + 1)
+    return False
+
+
 def resolve_to(report, to):
     """(release, None) of the one kernel --to means, or (None, message)."""
     kernels = [k.release for k in report.kernels
@@ -52,7 +94,10 @@ def resolve_to(report, to):
     for candidate in (text, text + naming.XEN_SUFFIX):
         if candidate in kernels:
             return candidate, None
-    matches = [release for release in kernels if text in release]
+    if is_whole_release(text):
+        return None, "no kernel %s in /boot" % to
+    matches = [release for release in kernels if is_fragment_of(text,
+                                                                release)]
     if len(matches) == 1:
         return matches[0], None
     if not matches:

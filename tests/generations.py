@@ -97,10 +97,17 @@ def xs62_host(root, factory, kernels, pending, default="xe", kdump=None):
     return root
 
 
+def write_in_tree_dep(root, uname, module=True):
+    """kmod's modules.dep (relative paths) of a 7.x+ kernel."""
+    sample.write_modules_dep(root, uname, [
+        "/lib/modules/%s/kernel/net/openvswitch/openvswitch.ko" % uname]
+        if module else [])
+
+
 def kernel_rpm(uname, version, release, name="kernel", link_version="4.19",
                module=True, vermagic=None, own_links=True):
     """The kernel package of 7.x and later (or kernel-alt)."""
-    files = [("/boot/vmlinuz-%s" % uname, b"kernel %s\n" % uname.encode())]
+    files = [("/boot/vmlinuz-%s" % uname, sample.kernel_image(uname))]
     if module:
         files.append(("/lib/modules/%s/kernel/net/openvswitch/openvswitch.ko"
                       % uname, sample.module_elf(vermagic or uname)))
@@ -141,10 +148,14 @@ def xs8_host(root, factory, brand="XCP-ng", firmware="bios", module=True,
     for uname in (XS8_UNAME,) + ((ALT_UNAME,) if alt else ()):
         if dracut_done or uname != XS8_UNAME:
             sample.write_file(root, "/boot/initrd-%s.img" % uname,
-                              b"initrd %s\n" % uname.encode())
-    for name in ("xen.gz", "vmlinuz-fallback", "initrd-fallback.img",
-                 "xen-fallback.gz"):
-        sample.write_file(root, "/boot/" + name, b"copy\n")
+                              sample.initrd_image(uname))
+        write_in_tree_dep(root, uname, module or uname != XS8_UNAME)
+    for name in ("xen.gz", "xen-fallback.gz"):
+        sample.write_file(root, "/boot/" + name, sample.hypervisor_image())
+    sample.write_file(root, "/boot/vmlinuz-fallback",
+                      sample.kernel_image(XS8_UNAME, tag="fallback copy"))
+    sample.write_file(root, "/boot/initrd-fallback.img",
+                      sample.initrd_image(XS8_UNAME, tag="fallback copy"))
     entries = [(brand, "vmlinuz-4.19-xen", "initrd-4.19-xen.img"),
                ("%s (Serial)" % brand, "vmlinuz-4.19-xen",
                 "initrd-4.19-xen.img"),
@@ -164,6 +175,8 @@ def xs8_host(root, factory, brand="XCP-ng", firmware="bios", module=True,
               "uefi": ["/boot/efi/EFI/xenserver/grub.cfg"],
               "both": ["/boot/grub/grub.cfg",
                        "/boot/efi/EFI/xenserver/grub.cfg"]}[firmware]
+    if firmware in ("bios", "both"):
+        write(root, "/boot/grub/i386-pc/normal.mod", "")
     for place in places:
         write(root, place, text)
         env = "# GRUB Environment Block\n"
@@ -186,7 +199,12 @@ def xs65_host(root, factory, module=True):
             "/lib/modules/%s/extra/openvswitch/openvswitch.ko" % XS65_UNAME,
             sample.module_elf(XS65_UNAME)),)))
     install_rpms(root, [factory.build(r) for r in rpms])
-    sample.write_file(root, "/boot/initrd-%s.img" % XS65_UNAME, b"initrd\n")
+    sample.write_file(root, "/boot/initrd-%s.img" % XS65_UNAME,
+                      sample.initrd_image(XS65_UNAME))
+    sample.write_extlinux_files(root)
+    sample.write_modules_dep(root, XS65_UNAME, [
+        "/lib/modules/%s/extra/openvswitch/openvswitch.ko" % XS65_UNAME]
+        if module else [], absolute=True)
     sample.point_boot_links(root, None, None)
     for name, target in (("vmlinuz-3.10-xen", "vmlinuz-" + XS65_UNAME),
                          ("initrd-3.10-xen.img",
@@ -206,7 +224,11 @@ def xs70_host(root, factory, module=True):
     rpms = [ovs_rpm("2.3.2"), kernel_rpm(XS70_UNAME, "3.10.96", "484",
                                          module=module, own_links=False)]
     install_rpms(root, [factory.build(r) for r in rpms])
-    sample.write_file(root, "/boot/initrd-%s.img" % XS70_UNAME, b"initrd\n")
+    sample.write_file(root, "/boot/initrd-%s.img" % XS70_UNAME,
+                      sample.initrd_image(XS70_UNAME))
+    sample.write_file(root, "/boot/xen.gz", sample.hypervisor_image())
+    write(root, "/boot/grub/i386-pc/normal.mod", "")
+    write_in_tree_dep(root, XS70_UNAME, module)
     for name, target in (("vmlinuz-3.10-xen", "vmlinuz-" + XS70_UNAME),
                          ("initrd-3.10-xen.img",
                           "initrd-%s.img" % XS70_UNAME)):

@@ -20,6 +20,7 @@ K_OLD = "2.6.32.12-0.7.1.xs5.6.100.323.170596xen"
 K835 = "2.6.32.43-0.4.1.xs1.8.0.835.170778xen"
 K847 = "2.6.32.43-0.4.1.xs1.8.0.847.170785xen"
 DBPATH = "/var/lib/rpm"
+STOCK_EXTLINUX = sample.STOCK_EXTLINUX
 
 
 class Rpm(NamedTuple):
@@ -30,6 +31,9 @@ class Rpm(NamedTuple):
     links: Tuple[Tuple[str, str], ...] = ()     # (path, target) symlinks
     provides: Tuple[str, ...] = ()              # e.g. kernel-uname-r = 4.19.0+1
     ghosts: Tuple[str, ...] = ()                # %ghost, as dracut's initrd
+    requires: Tuple[str, ...] = ()              # e.g. kernel-xen = 2.6.32-1
+    arch: str = "noarch"                        # else rpmbuild --target
+    legacy: bool = False                        # gzip, md5: CentOS 5's rpm
 
 
 class Kernel(NamedTuple):
@@ -78,10 +82,14 @@ class RpmFactory:
         spec = os.path.join(top, "package.spec")
         with open(spec, "w") as handle:
             handle.write(_spec(rpm, payload))
+        options = [] if rpm.arch == "noarch" else ["--target", rpm.arch]
+        if rpm.legacy:
+            options += ["--define", "_binary_payload w9.gzdio",
+                        "--define", "_binary_filedigest_algorithm 1"]
         subprocess.run(["rpmbuild", "-bb", "--quiet",
                         "--define", "_topdir " + top,
-                        "--define", "_build_id_links none", spec],
-                       check=True, stdout=subprocess.DEVNULL)
+                        "--define", "_build_id_links none"] + options
+                       + [spec], check=True, stdout=subprocess.DEVNULL)
         built = [os.path.join(d, f) for d, _, fs in os.walk(top)
                  for f in fs if f.endswith(".rpm")]
         shutil.move(built[0], out)
@@ -94,13 +102,15 @@ def _spec(rpm, payload):
                       + [path for path, _ in rpm.links]
                       + ["%ghost " + path for path in rpm.ghosts])
     provides = "".join("Provides: %s\n" % p for p in rpm.provides)
+    provides += "".join("Requires: %s\n" % r for r in rpm.requires)
+    if rpm.arch == "noarch":
+        provides += "BuildArch: noarch\n"
     return textwrap.dedent("""\
         Name: {name}
         Version: {version}
         Release: {release}
         Summary: ovs-rescue test package
         License: GPL
-        BuildArch: noarch
         AutoReqProv: no
         {provides}%description
         Test package.
@@ -137,6 +147,14 @@ def make_host(root, factory, kernels, pending=None, ovs_build=OVS_BUILD,
             rpms.append(module_rpm(kernel.release, kernel.module_build,
                                    kernel.vermagic))
     install_rpms(root, [factory.build(r) for r in rpms])
+    for kernel in kernels:
+        # depmod ran when each kernel and module package was installed
+        # (module-init-tools on CentOS 5: absolute paths)
+        sample.write_modules_dep(
+            root, kernel.release, [sample.module_path(kernel.release)]
+            if kernel.module_build else [], absolute=True)
+    sample.write_extlinux_files(root)
+    sample.write_file(root, "/boot/extlinux.conf", STOCK_EXTLINUX.encode())
     for kernel in kernels:
         if kernel.module_build and not kernel.module_on_disk:
             os.unlink(os.path.join(
@@ -201,7 +219,31 @@ def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
                 module),)
         modules[k.release] = packages
     return facts.HostFacts("/host", DBPATH, bootdir.BootFacts(
-        images, initrds, links), running, ovs_build, modules, journal)
+        images, initrds, links), running, ovs_build, modules, journal,
+        stock_next_boot(pending, initrd_pending))
+
+
+def stock_next_boot(pending, initrd_pending=None):
+    """The NextBoot of a 5.6-6.2 host's stock extlinux.conf whose boot
+    links lead to these releases' files (None: the link is missing)."""
+    from rescue import bootfacts, bootloader, layouts
+    initrd_pending = initrd_pending or pending
+
+    def boot_file(written, name, version=None):
+        if name is None:
+            return bootfacts.BootFile(written, None, "%s is missing"
+                                      % written, None)
+        return bootfacts.BootFile(written, "/boot/" + name, None, version)
+    image, initrd = "/boot/" + naming.IMAGE_LINK, "/boot/" + naming.INITRD_LINK
+    boots = bootfacts.Boots(
+        boot_file("/boot/xen.gz", "xen.gz"),
+        boot_file(image, pending and naming.image_name(pending), pending),
+        boot_file(initrd, initrd_pending and naming.initrd_name(
+            initrd_pending)), ())
+    entry = bootloader.Entry("xe", "xe", image, initrd, "/boot/xen.gz", (),
+                             None)
+    return bootfacts.NextBoot("/boot/extlinux.conf", "extlinux", entry,
+                              "DEFAULT", layouts.XS56, (), boots=boots)
 
 
 def run_cli(capsys, *argv):

@@ -48,3 +48,43 @@ def test_unexpected_errors_are_one_line_not_a_traceback(capsys, monkeypatch):
     assert code == 3
     assert err.startswith("ovs-rescue: internal error: RuntimeError: boom")
     assert "Traceback" not in err
+
+
+NOT_SECONDS = ["nan", "NaN", "-nan", "inf", "-inf", "infinity", "-5", "-0.5",
+               "1e6", "1e309", "", "soon"]
+
+
+@pytest.mark.parametrize("value", NOT_SECONDS)
+@pytest.mark.parametrize("command, option", [
+    ("rollback", "--wait"), ("undo", "--wait"), ("check", "--timeout"),
+    ("status", "-t"), ("rollback", "--timeout"),
+])
+@pytest.mark.parametrize("joined", [False, True])
+def test_wait_and_timeout_take_finite_non_negative_seconds_only(
+        capsys, command, option, value, joined):
+    """--wait nan waited forever with the lock held; -5 and inf passed."""
+    argv = ([command, "%s=%s" % (option, value)] if joined
+            else [command, option, value])
+    code, out, err = run_cli(capsys, *argv, "--root", "/nonexistent")
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert ("is not a number of seconds" in err
+            or "expected one argument" in err and value.startswith("-"))
+
+
+@pytest.mark.parametrize("command", ["rollback", "undo"])
+def test_wait_zero_means_fail_at_once(capsys, command):
+    from rescue.parser import parse_with_argparse
+    assert parse_with_argparse([command, "--wait", "0"]).wait == 0.0
+
+
+def test_a_relative_dbpath_is_a_usage_error(make_host, capsys):
+    """It passed the tool's own check, then rpm failed: exit 3."""
+    root = make_host([Kernel(K847)], pending=K847)
+    for argv in (["check", "--dbpath", "var/lib/rpm"],
+                 ["rollback", "--dbpath=var/lib/rpm"],
+                 ["snapshot", "--dbpath", "./var/lib/rpm"]):
+        code, out, err = run_cli(capsys, *argv, "--root", root)
+        assert (code, out) == (2, ""), err
+        assert "--dbpath" in err and "absolute" in err
+        assert len(err.splitlines()) == 1

@@ -82,7 +82,8 @@ def test_a_command_typo_gets_did_you_mean(capsys, typo, command):
 def test_an_unknown_command_lists_the_commands(capsys):
     code, _, err = run_cli(capsys, "frobnicate")
     assert code == 2 and "did you mean" not in err
-    assert "status, check, rollback, undo, snapshot, demo, help" in err
+    assert ("status, check, rollback, undo, snapshot, preflight, demo, help"
+            in err)
 
 
 @pytest.mark.parametrize("argv", [

@@ -124,8 +124,8 @@ def test_install_puts_zipapp_and_launcher_and_shows_the_check(
     for path in (archive, launcher):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o755
     text = open(launcher).read()
-    assert "\npython=%s\n" % python36 in text
-    assert "\narchive=/boot/ovs-rescue/ovs-rescue.pyz\n" in text
+    assert "\npython='%s'\n" % python36 in text
+    assert "\narchive='/boot/ovs-rescue/ovs-rescue.pyz'\n" in text
     assert "installed %s\n  sha256 %s\n" % (archive, sha256(zipapp)) \
         in done.stdout
     assert all(len(line) <= 80 for line in done.stdout.replace(host, "")
@@ -273,10 +273,10 @@ def local_launcher(root, tmp_path):
     """The installed launcher, pointed at root's zipapp (and runtime)."""
     archive, launcher = paths(root)
     text = open(launcher).read().replace(
-        "\narchive=/boot/ovs-rescue/ovs-rescue.pyz\n",
-        "\narchive=%s\n" % archive).replace(
-        "\npython=%s\n" % STAGED_PYTHON,
-        "\npython=%s%s\n" % (root, STAGED_PYTHON))
+        "\narchive='/boot/ovs-rescue/ovs-rescue.pyz'\n",
+        "\narchive='%s'\n" % archive).replace(
+        "\npython='%s'\n" % STAGED_PYTHON,
+        "\npython='%s%s'\n" % (root, STAGED_PYTHON))
     local = os.path.join(root, "usr", "local", "sbin", "ovs-rescue-local")
     with open(local, "w") as out:
         out.write(text)
@@ -364,7 +364,7 @@ def test_install_stages_the_runtime_of_the_arch_and_the_launcher_uses_it(
     assert modes == {"python3": 0o755, "python3._pth": 0o644,
                      "python311.zip": 0o644, "SHA256SUMS": 0o644}
     assert sums_hold(runtime)
-    assert "\npython=%s\n" % STAGED_PYTHON in open(paths(host)[1]).read()
+    assert "\npython='%s'\n" % STAGED_PYTHON in open(paths(host)[1]).read()
     assert "[check exit 1]" in done.stdout and leftovers(host) == []
 
 
@@ -395,7 +395,7 @@ def test_a_machine_without_a_runtime_uses_python3_on_path(
     done = run_bundle(bundle, host, env=dict(os.environ, PATH=path))
     assert done.returncode == 0, done.stderr
     assert not os.path.lexists(staged_runtime(host))
-    assert "\npython=%s\n" % (tmp_path / "uname-bin" / "python3") \
+    assert "\npython='%s'\n" % (tmp_path / "uname-bin" / "python3") \
         in open(paths(host)[1]).read()
 
 
@@ -404,7 +404,7 @@ def test_python_option_wins_over_the_runtime_and_stages_none(
     done = run_bundle(bundle, host, "--python", python36)
     assert done.returncode == 0, done.stderr
     assert not os.path.lexists(staged_runtime(host))
-    assert "\npython=%s\n" % python36 in open(paths(host)[1]).read()
+    assert "\npython='%s'\n" % python36 in open(paths(host)[1]).read()
 
 
 def test_an_unknown_arch_option_is_a_usage_error(host, bundle):
@@ -700,7 +700,8 @@ def test_unsafe_path_of_install_sh_and_the_launcher(tmp_path, shell, steps,
         else:
             os.symlink(str(top / path), str(top / arg))
     text = open(INSTALL).read()
-    function = text.split("SAFE_PATH=$(cat <<'EOF'\n")[1].split("\nEOF\n")[0]
+    function = "unsafe_path() {\n" + text.split("\nunsafe_path() {\n")[1] \
+        .split("\n}\n")[0] + "\n}"
     done = subprocess.run(
         [shell, "-c", function + '\nunsafe_path "$1" && echo "$why"', "sh",
          str(top / ask)], stdout=subprocess.PIPE, universal_newlines=True)

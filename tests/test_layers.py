@@ -12,9 +12,11 @@ import pytest
 PACKAGE = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "rescue")
 PURE = ("naming", "rpmvercmp", "records", "errors", "bootfacts", "changes",
-        "bootloader", "layouts", "eligibility", "remedies", "targets",
+        "bootloader", "extlinux", "grubcfg", "grubenv", "bootimage",
+        "modulesdep", "layouts", "eligibility", "remedies", "targets",
         "report", "plan", "textout", "render", "render_change",
-        "render_status", "nagios")
+        "render_status", "nagios", "rpmheaders", "preflight",
+        "render_preflight")
 # What touches the disk, runs a process or reads the environment.
 IMPURE_STDLIB = {"os", "subprocess", "shutil", "tempfile", "select", "signal",
                  "fcntl", "io", "pathlib", "glob", "socket", "syslog",

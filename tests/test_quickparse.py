@@ -63,3 +63,41 @@ def test_check_runs_without_importing_argparse(tmp_path):
 def test_a_usage_error_is_still_argparses(capsys):
     with pytest.raises(UsageError):
         parse_with_argparse(["check", "--bogus"])
+
+
+SECONDS_TEXT = st.one_of(
+    st.sampled_from(["nan", "-nan", "inf", "-inf", "Infinity", "-5", "0",
+                     "-0", "0.0", "1e6", "999999.9", "1e-300", "5", " 5 ",
+                     "1_0", "0x10", "", "soon"]),
+    st.floats().map(repr), st.text(max_size=6))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(SECONDS_TEXT)
+def test_both_parsers_take_the_same_timeouts(text):
+    """--timeout: the quick parser takes exactly the values argparse takes,
+    as the same number; the rest it leaves to argparse's usage error."""
+    quick = parse_quickly(["check", "--timeout=" + text])
+    try:
+        slow = parse_with_argparse(["check", "--timeout=" + text])
+    except UsageError:
+        assert quick is None
+        return
+    assert quick is not None and quick.timeout == slow.timeout
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(SECONDS_TEXT)
+def test_wait_and_timeout_share_one_rule_but_zero(text):
+    from rescue import parser
+    import argparse
+
+    def taken(check):
+        try:
+            return check(text)
+        except argparse.ArgumentTypeError:
+            return None
+    wait, timeout = taken(parser.wait_seconds), taken(parser.seconds)
+    assert timeout == (wait if wait != 0 else None)
+    if wait is not None:
+        assert 0 <= wait < 1e6 and wait == wait     # finite, not nan

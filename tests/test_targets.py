@@ -89,3 +89,55 @@ def test_odd_names_in_boot_are_ignored_not_kernels(make_host, capsys, name):
     _, out, _ = run_cli(capsys, "check", "--nagios", "--root", root,
                         "--running-kernel", K835)
     assert "kernels=1;" in out and out.startswith("OVS-RESCUE OK")
+
+
+@pytest.fixture
+def plus_host(make_host):
+    """Kernels whose releases are one digit apart: 3.10.0+2 is not there."""
+    return make_host([Kernel("3.10.0+21xen"), Kernel("3.10.0+10xen")],
+                     pending="3.10.0+10xen", name="plus")
+
+
+@pytest.mark.parametrize("to", ["3.10.0+2", "vmlinuz-3.10.0+2", "3.10.0+1",
+                                "3.10.0+2xen"])
+def test_a_whole_release_with_no_image_is_no_kernel_not_a_fragment(
+        plus_host, capsys, to):
+    code, out, err = run_cli(capsys, "rollback", "--json", "--dry-run",
+                             "--to", to, "--root", plus_host,
+                             "--running-kernel", "3.10.0+10xen")
+    document = json.loads(out)
+    assert (code, document["to"]) == (1, None), err
+    assert document["error"] == "no kernel %s in /boot" % to
+
+
+@pytest.mark.parametrize("to, release", [
+    ("3.10.0+21", "3.10.0+21xen"), ("21", "3.10.0+21xen"),
+    ("+21xen", "3.10.0+21xen"),
+])
+def test_a_fragment_that_stands_alone_in_one_release_names_it(
+        plus_host, capsys, to, release):
+    code, out, err = run_cli(capsys, "rollback", "--json", "--dry-run",
+                             "--to", to, "--root", plus_host,
+                             "--running-kernel", "3.10.0+10xen")
+    assert json.loads(out)["to"] == release, err
+
+
+@pytest.mark.parametrize("text, release, part", [
+    ("847", K847, True), ("84", K847, False), ("0.847.1707", K847, False),
+    ("xs1.8.0.847", K847, True), ("s1.8", K847, False),
+    ("2.6.32.43", K847, True), ("170785xen", K847, True),
+    ("3.10.0+2", "3.10.0+21", False), ("0+2", "3.10.0+2", True),
+])
+def test_a_fragment_never_cuts_a_number_or_word(text, release, part):
+    from rescue.targets import is_fragment_of
+    assert is_fragment_of(text, release) is part
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("3.10.0+2", True), ("4.19.0+1", True), (K847, True),
+    ("2.6.32.43-0.4.1", True), ("2.6.32.43", False), ("847", False),
+    ("xs1.8.0.847", False), ("0.847", False), ("+2", False),
+])
+def test_a_whole_release_is_a_version_then_its_release(text, whole):
+    from rescue.targets import is_whole_release
+    assert is_whole_release(text) is whole

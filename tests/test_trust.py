@@ -397,3 +397,41 @@ def test_a_damaged_package_listing_line_is_not_a_package(make_host, capsys,
                              listing)
     assert code == 3 and "holds no packages" in err
     assert "internal" not in err
+
+
+def _damage_section_offset(root, release, value=2 ** 63):
+    """Set e_shoff of release's module file (64-bit, little-endian)."""
+    import struct
+    from rescue import sample
+    path = os.path.join(root, sample.module_path(release).lstrip("/"))
+    with open(path, "r+b") as handle:
+        handle.seek(16 + 24)
+        handle.write(struct.pack("<Q", value))
+
+
+@pytest.mark.parametrize("argv, code, shown", [
+    (["check", "--json"], 1, '"ok": false'),
+    (["check", "--nagios"], 2, "OVS-RESCUE CRITICAL"),
+    (["check"], 1, "outside the file"),
+    (["snapshot"], 0, "outside the file"),
+])
+def test_a_module_with_a_section_table_past_2_63_is_unusable_not_a_crash(
+        unsafe_pending, capsys, argv, code, shown):
+    """Its kernel is not safe (the module cannot be read): a verdict on
+    stdout, never `internal error: OverflowError`, exit 3."""
+    root = unsafe_pending
+    _damage_section_offset(root, K835)
+    result, out, err = run_cli(capsys, *argv, "--root", root,
+                               "--running-kernel", K835)
+    assert "internal error" not in err
+    assert (result, shown in out) == (code, True)
+
+
+def test_rollback_passes_over_a_kernel_whose_module_is_damaged(
+        make_host, capsys):
+    root = make_host([Kernel(K_OLD), Kernel(K835),
+                      Kernel(K847, module_build=None)], pending=K847)
+    _damage_section_offset(root, K835)
+    code, out, err = run_cli(capsys, "rollback", "--root", root,
+                             "--running-kernel", K835)
+    assert (code, links_of(root)) == (0, pair(K_OLD))
