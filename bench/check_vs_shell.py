@@ -90,10 +90,14 @@ def bundle_with_runtime(work, pyz, runtime, python36):
 def local_launcher(root):
     """The installed launcher, its paths pointed inside root."""
     launcher = os.path.join(root, "usr", "local", "sbin", "ovs-rescue")
-    text = open(launcher).read().replace(
-        "\narchive=/boot/ovs-rescue/", "\narchive=%s/boot/ovs-rescue/" % root
-    ).replace("\npython=%s\n" % STAGED_PYTHON,
-              "\npython=%s%s\n" % (root, STAGED_PYTHON))
+    text = open(launcher).read()
+    for quote in ("", "'"):         # install.sh quotes the paths for sh
+        text = text.replace(
+            "\narchive=%s/boot/ovs-rescue/" % quote,
+            "\narchive=%s%s/boot/ovs-rescue/" % (quote, root)
+        ).replace("\npython=%s%s%s\n" % (quote, STAGED_PYTHON, quote),
+                  "\npython=%s%s%s%s\n" % (quote, root, STAGED_PYTHON,
+                                           quote))
     local = launcher + "-local"
     with open(local, "w") as out:
         out.write(text)
