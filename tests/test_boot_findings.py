@@ -166,6 +166,19 @@ def test_a_boot_once_command_in_the_adv_is_cannot_tell(rpm_factory, root,
     assert "extlinux --once 'safe'" in doc["layout"]["cannot_tell"]["construct"]
 
 
+def test_the_extlinux_version_is_noted_only_where_versions_differ(
+        rpm_factory, root, capsys):
+    xs62(root, rpm_factory)
+    _, doc = check(capsys, root)
+    assert not any("ldlinux.sys" in n for n in doc["notes"])
+    conf = boot(root, "extlinux.conf")
+    text = open(conf).read()
+    open(conf, "w").write(text.replace("default xe", "# no default"))
+    _, doc = check(capsys, root)
+    assert any("extlinux 3.86 (ldlinux.sys)" in n and "no DEFAULT" in n
+               for n in doc["notes"])
+
+
 def test_a_stray_grub_cfg_on_an_extlinux_host_does_not_win(rpm_factory, root,
                                                            capsys):
     xs62(root, rpm_factory)
