@@ -281,3 +281,19 @@ def test_copy_then_run_stages_and_a_second_run_changes_nothing(
     rc, out, err = fleet.ssh("xs65", command)
     assert rc == 0 and "unchanged: " in out, out
     assert not re.search(r"^installed ", out, re.M), out
+
+
+def test_xcp_ng_runs_the_check_with_its_own_python_36_when_named(
+        fleet, real_bundle_file, tmp_path):
+    inventory = fleet.inventory(tmp_path / "hosts.ini", hosts=["xs8-broken"],
+                                extra_vars={
+                                    "ovs_rescue_bundle": real_bundle_file[0],
+                                    "ovs_rescue_summary": "",
+                                    "ovs_rescue_python": "/usr/bin/python3"})
+    code, output = run_playbook(inventory, base=str(tmp_path))
+    assert code == 2 and recap(output)["xs8-broken"].changed == 1, output
+    assert "xs8-broken: UNSAFE to reboot: " in fatal_lines(output)["xs8-broken"]
+    root = fleet.host_root("xs8-broken")
+    assert not os.path.lexists(root + "/boot/ovs-rescue/runtime")
+    with open(root + "/usr/local/sbin/ovs-rescue") as launcher:
+        assert "/usr/bin/python3" in launcher.read()
