@@ -12,6 +12,7 @@ from tests.fleet import (OLD_SSHD_CLIENT_ARGS, HostSpec, missing, recap,
                          run_playbook, start_fleet)
 from tests.fleet.bundle import RUNTIME, real_bundle, runtime_missing
 from tests.fleet.play import ansible_2_16, pinned_ansible_playbook
+from tests.fleet.sshd import free_port
 from tests.hosts import tree_state
 
 SKIP = missing()
@@ -297,3 +298,34 @@ def test_xcp_ng_runs_the_check_with_its_own_python_36_when_named(
     assert not os.path.lexists(root + "/boot/ovs-rescue/runtime")
     with open(root + "/usr/local/sbin/ovs-rescue") as launcher:
         assert "/usr/bin/python3" in launcher.read()
+
+
+def test_an_unreachable_host_and_one_that_cannot_be_inspected_fail_naming_it(
+        fleet, real_bundle_file, tmp_path):
+    # xs70: its rpm database spoilt, so check cannot read it (exit 3);
+    # xs65: nothing listens where the inventory says it is.
+    database = fleet.host_root("xs70") + "/var/lib/rpm"
+    saved = {}
+    for name in os.listdir(database):
+        with open(os.path.join(database, name), "r+b") as spoilt:
+            saved[name] = spoilt.read()
+            spoilt.seek(0)
+            spoilt.write(b"\0" * 4096)
+    inventory = fleet.inventory(
+        tmp_path / "hosts.ini", hosts=["xs70", "xs65"],
+        ports={"xs65": free_port()},
+        extra_vars={"ovs_rescue_bundle": real_bundle_file[0],
+                    "ovs_rescue_summary": tmp_path / "summary.json"})
+    try:
+        code, output = run_playbook(inventory, base=str(tmp_path))
+    finally:
+        for name, data in saved.items():
+            with open(os.path.join(database, name), "wb") as restored:
+                restored.write(data)
+    assert code == 2 and failed_hosts(output) == {"xs70", "xs65"}, output
+    lines = fatal_lines(output)
+    assert lines["xs65"].startswith("xs65: unreachable: "), lines
+    assert lines["xs70"].startswith("xs70: cannot check (exit 3): "), lines
+    with open(str(tmp_path / "summary.json")) as written:
+        errors = json.load(written)["errors"]
+    assert sorted(entry["host"] for entry in errors) == ["xs65", "xs70"]
