@@ -165,3 +165,14 @@ def test_the_summary_file_is_replaced_whole_and_only_when_it_changes(
     assert write_summary(path, {"unsafe": ["xs01"]}) is False
     assert write_summary(path, {"unsafe": []}) is True
     assert os.listdir(str(tmp_path)) == ["ovs-rescue-fleet.json"]
+
+
+def test_a_host_whose_boot_is_read_only_is_an_error_with_the_probes_line():
+    line = ("ovs-rescue bundle: error: /boot is read-only: nothing can be "
+            "staged in /boot/ovs-rescue; remount it read-write; nothing was "
+            "changed")
+    stdout = probe_output("no").replace(
+        "@ovs-rescue end", line + "\nwritable=no\n@ovs-rescue end")
+    answer = report.verdict([result(stdout), {"skipped": True}], "xs01")
+    assert answer["state"] == report.ERROR
+    assert answer["line"] == "xs01: cannot install: " + line
