@@ -90,7 +90,7 @@ def inventory(fleet, base, bundle, packages, **overrides):
     settings = {"ovs_rescue_bundle": bundle,
                 "ovs_upgrade_accept": ["tc"],
                 "ovs_upgrade_settle_seconds": 1,
-                "ovs_upgrade_wait_seconds": 30,
+                "ovs_upgrade_wait_seconds": 12,
                 "ovs_upgrade_build_dir": os.path.join(base, "bundles")}
     settings.update(overrides)
     write(base, "group_vars/all.yml", "".join(
