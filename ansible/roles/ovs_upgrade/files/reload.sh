@@ -140,8 +140,12 @@ start() {
     die 3 "no setsid and no Python to start a new session with" \
       "(--python PATH); nothing was started"
   fi
-  # The runner writes its own pid; until it has, its launcher's stands.
-  write_atomically "$lock/owner" "pid=$pid" "id=$id" "started=$started"
+  # The runner writes its own pid; until it has, its launcher's stands
+  # (unless the run is over already and the lock gone).
+  if [ "$(field "$lock/owner" id)" = "$id" ]; then
+    write_atomically "$lock/owner" "pid=$pid" "id=$id" \
+      "started=$started" 2>/dev/null
+  fi
   say "started id=$id pid=$pid log=$log result=$result"
 }
 
