@@ -104,16 +104,16 @@ def plan_moves(repo, packages, moves):
             "then run again:\n  %s" % (LAYOUT, "\n  ".join(unmapped)))
     todo, missing = [], []
     for old, new in moves:
-        is_package = old in ("rescue", "rescue.commands") or os.path.isfile(
-            module_path(old, repo, package=True))
-        old_file = module_path(old, repo, package=is_package)
-        new_file = module_path(new, repo, package=is_package)
-        if old == new:
-            if not os.path.isfile(old_file):
+        if old == new:                  # stays: a module or a package
+            if not (os.path.isfile(module_path(old, repo, package=False))
+                    or os.path.isfile(module_path(old, repo, package=True))):
                 missing.append(old)
             continue
-        if os.path.isfile(old_file) and not (
-                is_package and old_file == new_file):
+        # a line that moves is always a plain module, a/b.py -> c/d.py: the
+        # folder a/b/ may be a package of the layout already (rescue.host)
+        old_file = os.path.join(repo, *old.split(".")) + ".py"
+        new_file = os.path.join(repo, *new.split(".")) + ".py"
+        if os.path.isfile(old_file):
             if os.path.exists(new_file):
                 raise LayoutError("%s would move onto %s, which exists"
                                   % (old, os.path.relpath(new_file, repo)))
@@ -221,8 +221,9 @@ def rewrite_package_imports(text, dotted, where):
                                              groups[package]))
         edits.append((first, last, "".join(statements), after))
     for first, last, statements, comment in sorted(edits, reverse=True):
-        if comment:
-            statements = statements[:-1] + "  " + comment + "\n"
+        if comment:                     # on the statement's first line
+            head, _, rest = statements.partition("\n")
+            statements = head + "  " + comment + "\n" + rest
         lines[first:last + 1] = [statements]
     return "".join(lines)
 
