@@ -388,17 +388,33 @@ if unsafe_path "$python" "$archive"; then
   done
 fi
 exec "$python" -I -S -c 'import sys
+archive = sys.argv[1]
 try:
-    archive = sys.argv[1]
     sys.argv[:2] = [archive]
     sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
                     archive + "/site-packages"]
+    import zipimport, zlib                  # as rescue/zipmain.py checks it
+    name = "site-packages-%d%d/rescue/preload.pyc" % sys.version_info[:2]
+    archived = zipimport.zipimporter(archive)
+    entry = (getattr(archived, "_files", None) or {}).get(name)
+    if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF != entry[7]:
+        raise ImportError(name + " fails its CRC-32 check")
     from rescue.preload import install
     install(archive)
     from rescue.cli import exit_now, main
 except KeyboardInterrupt:
     sys.stderr.write("ovs-rescue: interrupted\n")
     sys.exit(130)
+except Exception as error:              # what a damaged archive raises
+    why = "%s: %s" % (type(error).__name__, error)
+    try:
+        from rescue.zipmain import damage_reason
+        why = damage_reason(error) or why
+    except Exception:
+        pass
+    sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
+                     "it\n" % (archive, why))
+    sys.exit(3)
 exit_now(main())' "$archive" "$@"
 EOF
 }

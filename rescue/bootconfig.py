@@ -108,6 +108,11 @@ def read_boot_loader(root, firmware=None, live=False):
             env_text = read_untrusted(env_path, MAX_CONFIG_BYTES, "grubenv",
                                       follow=False).decode("latin-1")
     else:
+        once = extlinux_boot_once(root)
+        if once is not None:
+            return BootLoaderFiles(None, None, None, None, note, None, (
+                "extlinux --once %r (in the ADV of %s): syslinux boots it "
+                "next, once, before its config" % (once, EXTLINUX_INSTALLED)))
         includes = _includes(root, path, text)
         version = extlinux_version(root)
         if version:
@@ -132,6 +137,21 @@ def extlinux_version(root):
     version = words[1].decode("ascii", "replace")
     return ("extlinux %s (ldlinux.sys); its config is read by the rules "
             "syslinux 3.86 and 6.04 share" % version)
+
+
+def extlinux_boot_once(root):
+    """The boot-once command in ldlinux.sys's ADV, or None."""
+    from rescue.extlinux import ADV_SIZE, boot_once
+    full = find_in_root(root, EXTLINUX_INSTALLED)
+    if full is None:
+        return None
+    try:
+        with open(full, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            handle.seek(max(0, size - 2 * ADV_SIZE))
+            return boot_once(handle.read(2 * ADV_SIZE))
+    except OSError:
+        return None
 
 
 def _includes(root, path, text, found=None, depth=0):

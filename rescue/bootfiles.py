@@ -9,7 +9,7 @@ CRC is checked too.
 import os
 import stat
 
-from rescue import bootimage, filedigest
+from rescue import bootimage, filedigest, naming
 from rescue.bootdir import Unresolved, resolve_in_root
 from rescue.bootfacts import BootFile, Boots
 
@@ -17,6 +17,7 @@ from rescue.bootfacts import BootFile, Boots
 # lookups (MAX_SYMLINK_CNT), GRUB's fshelp stops at a nesting of 8.
 MAX_LINKS = {"extlinux": 19, "grub": 7}
 CHUNK = 1024 * 1024
+UNFOLLOWED = "is not a path the tool can follow"
 
 
 def read_boots(root, next_boot, deep=False):
@@ -29,9 +30,33 @@ def read_boots(root, next_boot, deep=False):
     def one(role, written):
         return boot_file(root, written, next_boot.entry_path(written),
                          role, limit, deep)
-    return Boots(one("hypervisor", entry.hypervisor),
-                 one("kernel", entry.kernel), one("initrd", entry.initrd),
-                 tuple(one("hypervisor", w) for w in entry.extras))
+    roles = ("hypervisor",) * len(entry.extras) + ("kernel", "initrd")
+    modules = [one(role, written) for role, written in
+               zip(roles, tuple(entry.extras) + (entry.kernel, entry.initrd))]
+    if next_boot.loader == "grub":
+        modules = _grub_modules(modules, roles, one)
+    return Boots(one("hypervisor", entry.hypervisor), modules[-2],
+                 modules[-1], tuple(modules[:-2]))
+
+
+def _grub_modules(modules, roles, one):
+    """The modules as Xen gets them from GRUB: a module2 line whose file
+    GRUB cannot open fails on its own and the boot goes on, so each later
+    module moves up into the role of the one skipped."""
+    opened = [m for m in modules if m.file is not None or m.written is None
+              or UNFOLLOWED in (m.problem or "")]
+    if len(opened) == len(modules):
+        return modules
+    why = "; ".join("%s: GRUB skips it" % m.problem for m in modules
+                    if m not in opened)
+    moved = [one(role, m.written) for role, m in zip(roles, opened)]
+    moved += [BootFile(None, None, None, None) for _ in roles[len(moved):]]
+    # the first place whose file changed says why
+    at = next(i for i, (m, o) in enumerate(zip(moved, modules))
+              if m.written != o.written or m.file != o.file)
+    moved[at] = moved[at]._replace(problem="; ".join(
+        p for p in (why, moved[at].problem) if p))
+    return moved
 
 
 def boot_file(root, written, path, role, max_links, deep=False):
@@ -39,8 +64,8 @@ def boot_file(root, written, path, role, max_links, deep=False):
     if written is None:
         return BootFile(None, None, "the entry names no %s" % role, None)
     if path is None:
-        return BootFile(written, None, "%s %s is not a path the tool can "
-                        "follow" % (role, written), None)
+        return BootFile(written, None, "%s %s %s" % (role, written,
+                                                     UNFOLLOWED), None)
     try:
         parts, mode = resolve_in_root(root, (), path, max_links=max_links)
     except Unresolved as why:
@@ -64,6 +89,12 @@ def boot_file(root, written, path, role, max_links, deep=False):
     version = bootimage.kernel_version(head) if role == "kernel" else None
     if problem:
         problem = "%s %s %s" % (role, found, problem)
+    elif version and naming.release_of_image(parts[-1]) is None:
+        # a copy (vmlinuz-fallback): the modules of its release may be
+        # another build's, and no package vouches for the file
+        problem = ("kernel %s is release %s, not /boot/vmlinuz-%s: whether "
+                   "that release's modules fit it is not known"
+                   % (found, version, version))
     return BootFile(written, found, problem, version)
 
 

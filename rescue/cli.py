@@ -5,6 +5,7 @@ import sys
 from rescue.errors import (EXIT_CANNOT, EXIT_OK, Interrupted, Refusal,
                            RescueError, UsageError)
 from rescue.facts import check_release_option
+from rescue.zipmain import archive_damage, say_damaged
 
 
 def parse(argv):
@@ -87,6 +88,9 @@ def run_command(argv, out):
     except Exception as error:  # never a traceback on a rescue console
         if os.environ.get("OVS_RESCUE_DEBUG"):
             raise
+        damage = archive_damage(error)
+        if damage:
+            return say_damaged(*damage)
         say("ovs-rescue: internal error: %s: %s (set OVS_RESCUE_DEBUG=1 "
             "for a traceback)" % (type(error).__name__, error))
         return EXIT_CANNOT

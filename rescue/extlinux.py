@@ -14,6 +14,7 @@ module), `totaltimeout`, `menu include` and `include` nested deeper than
 MAX_INCLUDE_DEPTH are beyond what is modelled: "cannot tell".
 """
 import posixpath
+import struct
 
 from rescue.records import record
 
@@ -257,3 +258,37 @@ def mboot_files(label, config_dir):
     return files[0], (), None, None, (
         "the entry %s hands mboot.c32 %d files, not Xen, a kernel and an "
         "initrd" % (label.label, len(files)))
+
+
+ADV_SIZE = 512                       # libinstaller/setadv.h: one copy
+ADV_MAGIC1, ADV_MAGIC2, ADV_MAGIC3 = 0x5a2d2fa5, 0xa3041767, 0xdd28bf64
+ADV_BOOTONCE = 1
+
+
+def boot_once(tail):
+    """The command `extlinux --once` left in the ADV (the last two sectors
+    of ldlinux.sys, `tail`), which syslinux boots before reading any
+    DEFAULT, or None. As setadv.c: the first consistent copy counts."""
+    for at in (len(tail) - 2 * ADV_SIZE, len(tail) - ADV_SIZE):
+        block = tail[at:at + ADV_SIZE] if at >= 0 else b""
+        if len(block) == ADV_SIZE and _consistent(block):
+            return _tag(block[8:ADV_SIZE - 4], ADV_BOOTONCE)
+    return None
+
+
+def _consistent(block):
+    words = struct.unpack("<%dI" % (ADV_SIZE // 4), block)
+    total = (ADV_MAGIC2 - sum(words[2:-1])) & 0xffffffff
+    return (words[0] == ADV_MAGIC1 and words[-1] == ADV_MAGIC3
+            and words[1] == total)
+
+
+def _tag(data, wanted):
+    """The value of tag `wanted` in the ADV's tag, length, value list."""
+    at = 0
+    while at + 2 <= len(data) and data[at] != 0:
+        tag, length = data[at], data[at + 1]
+        if tag == wanted:
+            return data[at + 2:at + 2 + length].decode("latin-1") or None
+        at += 2 + length
+    return None

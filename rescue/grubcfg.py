@@ -6,12 +6,14 @@ level `set default=` / `set timeout=`, terminal and serial commands,
 boot-config library's two blocks, `if [ -s $prefix/grubenv ]; then
 load_env; fi` and `if [ -n "$override_entry" ]; then set
 default=$override_entry; fi`. load_env sets every variable of a valid
-grubenv (`default` too). `default` names an entry by `--id`, then by
-title, then by index; no match or out of range is entry 0; no `timeout`
-waits at the menu for ever. Anything else that could change the choice
+grubenv (`default` too). `default` is an index when it starts as a number
+(C strtoul: `1x` is 1, `010` is 8), else the first entry it is the title
+or `--id` of; no match or out of range is entry 0; a `timeout` that is no
+number waits at the menu for ever. Anything else that could change the choice
 (other conditionals, variables, `configfile`, `source`, submenus chosen,
 `saved_entry` / `next_entry`) is "cannot tell", with its line.
 """
+from rescue.grubenv import Beyond
 from rescue.records import record
 
 # title, id: of the menuentry; hypervisor: multiboot(2) path; modules:
@@ -30,7 +32,6 @@ GrubChoice = record("GrubChoice", "entry index how cannot_tell override")
 _LOAD_ENV = ("if [ -s $prefix/grubenv ]; then", "load_env", "fi")
 _OVERRIDE = ('if [ -n "$override_entry" ]; then',
              "set default=$override_entry", "fi")
-DIGITS = "0123456789"
 HARMLESS = ("serial", "terminal_input", "terminal_output", "terminal",
             "insmod", "loadfont", "echo")
 HARMLESS_SETS = ("timeout_style", "gfxmode", "gfxpayload")
@@ -85,8 +86,8 @@ def _block(lines, at, patterns):
 
 
 def choose(text, grubenv=None):
-    """The GrubChoice of a grub.cfg's text; grubenv: a valid block's
-    variables (grubenv.read_block), or None."""
+    """The GrubChoice of a grub.cfg's text; grubenv: what
+    grubenv.read_block made of the block beside it."""
     try:
         variables, entries, override = _run(text.split("\n"), grubenv)
     except _Stop as stop:
@@ -94,8 +95,8 @@ def choose(text, grubenv=None):
                           None)
     if not entries:
         return GrubChoice(None, None, "no menuentry", None, override)
-    timeout = variables.get("timeout")
-    if not timeout or not all(c in DIGITS for c in timeout):
+    timeout = strtoul(variables.get("timeout") or "")
+    if timeout is None or timeout >= 2 ** 31:
         return GrubChoice(None, None, "no timeout: GRUB waits at its menu "
                           "for ever", None, override)
     index, how = _default_index(variables.get("default"), entries)
@@ -116,6 +117,8 @@ def _run(lines, grubenv):
     while at < len(lines):
         number = at + 1
         if _block(lines, at, _LOAD_ENV):
+            if isinstance(grubenv, Beyond):
+                raise _Stop(number, str(grubenv))
             variables.update(grubenv or {})
             at += 3
             continue
@@ -210,27 +213,46 @@ def _sets_root(words):
 
 
 def _default_index(value, entries):
-    """(index, how) GRUB boots for `default`, or (None, (line, construct))."""
+    """(index, how) GRUB boots for `default`, or (None, (line, construct)),
+    as get_entry_number reads it: a number if it starts as one (C strtoul,
+    base 0), else the first entry whose title or --id it is."""
     if value is None:
         return 0, "first entry (no default)"
-    if ">" in value or any(c.isspace() for c in value):
+    if ">" in value:
         return None, (None, "default=%s (a submenu path)" % value)
-    for index, entry in enumerate(entries):
-        if entry.id is not None and entry.id == value:
-            return index, "default (--id %s)" % value
-    for index, entry in enumerate(entries):
-        if entry.title == value:
-            return index, "default (title)"
-    if value and all(c in DIGITS for c in value) and (
-            value == "0" or value[0] != "0"):
-        index = int(value)
-        if index < len(entries):
-            return index, "default"
-        return 0, "default %s is out of range: GRUB boots entry 0" % value
-    if value[:1].isdigit() or value[:1] in "+-":
-        return None, (None, "default=%s (a number GRUB reads its own way)"
-                      % value)
-    return 0, "default %s names no entry: GRUB boots entry 0" % value
+    number = strtoul(value)
+    if number is None:
+        for index, entry in enumerate(entries):
+            if value in (entry.title, entry.id):
+                return index, "default (%s %s)" % (
+                    "title" if value == entry.title else "--id", value)
+        return 0, "default %s names no entry: GRUB boots entry 0" % value
+    if number >= 2 ** 31:
+        # a long is 32 bits on i386-pc, 64 on x86_64-efi: the int differs
+        return None, (None, "default=%s (a number past 2^31)" % value)
+    if number < len(entries):
+        return number, "default"
+    return 0, "default %s is out of range: GRUB boots entry 0" % value
+
+
+def strtoul(text):
+    """GRUB's grub_strtoul(text, 0, 0): the number it starts with (after
+    whitespace; 0x: hex, 0: octal), or None for "unrecognized number"."""
+    at = 0
+    while at < len(text) and text[at] in " \t\n\r":
+        at += 1
+    base = 10
+    if text[at:at + 2] == "0x":
+        base, at = 16, at + 2
+    elif text[at:at + 1] == "0" and text[at + 1:at + 2] in tuple("01234567"):
+        base = 8
+    number, found = 0, False
+    for char in text[at:]:
+        digit = "0123456789abcdef".find(char.lower())
+        if digit < 0 or digit >= base:
+            break
+        number, found = number * base + digit, True
+    return number if found else None
 
 
 def xen_files(entry):

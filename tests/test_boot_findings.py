@@ -8,6 +8,7 @@ import pytest
 
 from rescue import sample
 from tests import generations as gen
+from tests.bootoracle.cases import with_boot_once
 from tests.hosts import K835, K847, Kernel, run_cli, tree_state
 
 PAIR = [Kernel(K835), Kernel(K847)]
@@ -114,7 +115,55 @@ def test_a_link_chain_longer_than_grub_follows_does_not_resolve(
     os.unlink(boot(root, "vmlinuz-4.19-xen"))
     os.symlink(target, boot(root, "vmlinuz-4.19-xen"))
     code, doc = check(capsys, root, running=gen.XS8_UNAME)
-    assert code == 1 and doc["layout"]["boots"]["kernel"]["file"] is None
+    # GRUB skips that module2: the initrd moves up into the kernel's place
+    assert code == 1 and doc["layout"]["boots"]["kernel"]["file"] == \
+        "/boot/initrd-%s.img" % gen.XS8_UNAME
+    assert any("too" in p and "GRUB skips it" in p for p in doc["problems"])
+
+
+def test_grub_skipping_a_missing_kernel_hands_xen_the_initrd_as_kernel(
+        rpm_factory, root, capsys):
+    # module2 of a file GRUB cannot open fails, and the boot goes on: the
+    # initrd is then Xen's first module, its kernel
+    gen.xs8_host(root, rpm_factory)
+    os.unlink(boot(root, "vmlinuz-" + gen.XS8_UNAME))
+    code, doc = check(capsys, root, running=gen.XS8_UNAME)
+    boots = doc["layout"]["boots"]
+    assert boots["kernel"] == {"written": "/boot/initrd-4.19-xen.img",
+                               "file": "/boot/initrd-%s.img" % gen.XS8_UNAME}
+    assert boots["initrd"]["file"] is None
+    assert code == 1 and any("GRUB skips it" in p for p in doc["problems"])
+
+
+def test_extlinux_with_a_missing_kernel_boots_nothing_and_names_it(
+        rpm_factory, root, capsys):
+    xs62(root, rpm_factory)
+    os.unlink(boot(root, "vmlinuz-" + K847))
+    code, doc = check(capsys, root)
+    assert doc["layout"]["boots"]["kernel"]["file"] is None
+    assert doc["layout"]["boots"]["initrd"]["file"] == \
+        "/boot/initrd-%s.img" % K847
+    assert code == 1
+
+
+def test_a_kernel_not_named_for_its_release_is_unsafe(rpm_factory, root,
+                                                     capsys):
+    # the fallback entry's install-time copy: after an update in place its
+    # release's modules are another build's, and nothing says they fit it
+    gen.xs8_host(root, rpm_factory, default=3)
+    code, doc = check(capsys, root, running=gen.XS8_UNAME)
+    assert doc["layout"]["boots"]["kernel"]["file"] == "/boot/vmlinuz-fallback"
+    assert code == 1 and any("not /boot/vmlinuz-%s" % gen.XS8_UNAME in p
+                             for p in doc["problems"])
+
+
+def test_a_boot_once_command_in_the_adv_is_cannot_tell(rpm_factory, root,
+                                                      capsys):
+    xs62(root, rpm_factory)
+    with_boot_once(root, "safe")
+    code, doc = check(capsys, root)
+    assert code == 1 and doc["layout"]["boots"] is None
+    assert "extlinux --once 'safe'" in doc["layout"]["cannot_tell"]["construct"]
 
 
 def test_a_stray_grub_cfg_on_an_extlinux_host_does_not_win(rpm_factory, root,

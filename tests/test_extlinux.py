@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from rescue import extlinux
+from tests.bootoracle.cases import syslinux_adv as adv
 
 PATH = "/boot/extlinux.conf"
 XE = ("label xe\n  kernel mboot.c32\n  append /boot/xen.gz --- "
@@ -105,3 +106,16 @@ def test_any_case_and_whitespace_reads_the_same(keyword, space, label):
 def test_no_default_with_a_label_linux_depends_on_the_version():
     text = XE.replace("label xe", "label linux")
     assert "LABEL linux" in chosen(text)[1].cannot_tell[2]
+
+
+@pytest.mark.parametrize("tail, once", [
+    (b"ldlinux" + adv((1, b"bad")), "bad"),
+    (adv((2, b"xe"), (1, b"safe ro")), "safe ro"),
+    (adv(), None),
+    (adv((2, b"xe")), None),
+    (adv((1, b"bad"))[:-4] + b"\0\0\0\0", "bad"),   # the first copy counts
+    (adv((1, b"bad")).replace(b"bad", b"bae"), None),  # no checksum agrees
+    (b"\0" * 100, None),
+])
+def test_a_boot_once_command_is_found_in_the_adv(tail, once):
+    assert extlinux.boot_once(tail) == once

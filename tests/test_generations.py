@@ -1,4 +1,4 @@
-"""Every generation: what boots next, read from the boot loader (issue 11)."""
+"""Every generation: what boots next, read from the boot loader."""
 import json
 import os
 

@@ -15,6 +15,7 @@ import pytest
 from bench.standin import ARCHES, standin_runtime
 from tests.conftest import REPO
 from tests.hosts import K835, K847, Kernel, tree_state
+from tests.zipdamage import DAMAGE, TRUNCATED, python_tag
 
 INSTALL = os.path.join(REPO, "install.sh")
 SHELLS = [s for s in ("dash", "bash") if shutil.which(s)]
@@ -329,6 +330,37 @@ def test_launcher_refuses_a_zipapp_others_could_have_changed(
     assert done.returncode == 3 and done.stdout == ""
     assert done.stderr.startswith("ovs-rescue: error: refusing to run ")
     assert why in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_launcher_says_a_damaged_zipapp_in_one_line_and_exits_3(
+        host, install, tmp_path, pyz_python, zipapp):
+    """Cut short, bits flipped, a header broken, a module missing: under
+    each Python the launcher may run, one line and exit 3, nothing
+    changed; never a traceback, a crash, or damaged bytecode run."""
+    install(host, python=pyz_python)
+    launcher, archive = local_launcher(host, tmp_path)
+    with open(zipapp, "rb") as handle:
+        data = handle.read()
+    tag = python_tag(pyz_python)
+    staged = os.path.relpath(archive, host)
+    before = tree_state(host)
+    del before[staged]
+    said = {}
+    for label, damage in DAMAGE + TRUNCATED:
+        with open(archive, "wb") as out:
+            out.write(damage(data, tag))
+        done = subprocess.run([launcher, "rollback", "--root", host,
+                               "--running-kernel", K835],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+        said[label] = (done.returncode, done.stderr)
+    after = tree_state(host)
+    del after[staged]
+    assert after == before
+    wrong = {label: (code, text) for label, (code, text) in said.items()
+             if code != 3 or text.count("\n") != 1 or not text.startswith(
+                 "ovs-rescue: error: %s is damaged (" % archive)}
+    assert wrong == {}
 
 
 def test_install_sh_and_its_launcher_are_shellcheck_clean(host, install):

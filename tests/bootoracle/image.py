@@ -5,6 +5,7 @@ import struct
 import subprocess
 import tempfile
 
+from rescue import extlinux
 from tests.bootoracle import stub
 from tests.bootoracle.cache import cached, input_key, tool_version
 
@@ -57,15 +58,18 @@ def _tree_kib(top):
     return total // 1024 * 2
 
 
-def install_extlinux(fs_image, work):
-    """extlinux --install on the loop-mounted file system (needs root)."""
+def install_extlinux(fs_image, work, once=None):
+    """extlinux --install on the loop-mounted file system (needs root);
+    `once`: the host's boot-once command, set again with --once."""
     mount = os.path.join(work, "mnt")
     os.makedirs(mount)
     subprocess.run(["mount", "-o", "loop", fs_image, mount], check=True)
     try:
-        subprocess.run(["extlinux", "--install", os.path.join(mount, "boot")],
-                       check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        for options in (["--install"],) + ((["--once", once],) if once
+                                           else ()):
+            subprocess.run(["extlinux"] + options + [
+                os.path.join(mount, "boot")], check=True,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     finally:
         subprocess.run(["umount", mount], check=True)
 
@@ -98,6 +102,15 @@ def grub_core(prefix):
     return cached("core.img", key, build)
 
 
+def host_boot_once(root):
+    """The boot-once command of the root's own ldlinux.sys ADV, or None."""
+    path = os.path.join(root, "boot", "ldlinux.sys")
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as handle:
+        return extlinux.boot_once(handle.read()[-2 * extlinux.ADV_SIZE:])
+
+
 def extlinux_disk(root, work):
     """(disk image, staging dir, stub paths): extlinux 6.04 on ext3."""
     staging, stubs = stage_boot(root, work)
@@ -106,7 +119,7 @@ def extlinux_disk(root, work):
                     os.path.join(staging, "boot", name))
     fs_image = os.path.join(work, "fs.img")
     make_fs(staging, fs_image)
-    install_extlinux(fs_image, work)
+    install_extlinux(fs_image, work, host_boot_once(root))
     with open(MBR_BIN, "rb") as source:
         boot_code = source.read()[:440]
     disk = os.path.join(work, "disk.img")

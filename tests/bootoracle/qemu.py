@@ -9,14 +9,15 @@ STUB_EXIT = (0x10 << 1) | 1          # qemu's status for the stub's exit write
 WALL_SECONDS = float(os.environ.get("OVS_RESCUE_ORACLE_WALL", "12"))
 IDLE_SECONDS = 2.0                   # a prompt left unanswered this long waits
 # What a loader shows when it stops and waits for a person.
-LOOPS = 3                            # a default that fails is retried at each timeout
-PROMPTS = (b"boot: ", b"grub> ", b"Press any key to continue")
+# A default that fails is retried at each timeout: seen this often, it loops.
+RETRIES = ((b"boot: ", 3), (b"Press any key to continue", 2))
+PROMPTS = (b"boot: ", b"grub> ")
 
 
 def qemu_command(disk, serial_log):
     return [QEMU, "-machine", "pc", "-m", "128", "-nodefaults",
             "-display", "none", "-vga", "none", "-no-reboot",
-            "-icount", "shift=8,sleep=off", "-monitor", "none",
+            "-icount", "shift=10,sleep=off", "-monitor", "none",
             "-serial", "file:" + serial_log,
             "-device", "isa-debug-exit,iobase=%s,iosize=4" % EXIT_PORT,
             "-drive", "file=%s,format=raw,if=ide,snapshot=on" % disk]
@@ -42,7 +43,9 @@ def boot(disk, work):
             now = time.monotonic()
             if output != seen:
                 seen, last_change = output, now
-            elif seen.count(b"boot: ") >= LOOPS:
+            if b"ORACLE BEGIN" in seen:
+                pass                  # the stub is reporting: let it finish
+            elif any(seen.count(m) >= n for m, n in RETRIES):
                 ending = "loops"
                 break
             elif (now - last_change > IDLE_SECONDS
