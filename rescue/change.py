@@ -10,8 +10,8 @@ from rescue.bootdir import boot_dir
 from rescue.errors import EXIT_OK, Interrupted, Refusal, Refused
 from rescue.facts import refresh_boot
 from rescue.host import load_facts
-from rescue.plan import choose_rollback, choose_undo, is_noop, \
-    landing_problems
+from rescue.plan import (choose_rollback, choose_undo, is_noop,
+                         landing_problems)
 from rescue.records import record
 from rescue.render import to_json
 from rescue.render_change import change_document, change_text
