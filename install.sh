@@ -412,13 +412,12 @@ except KeyboardInterrupt:
 except Exception as error:              # what a damaged archive raises
     why = "%s: %s" % (type(error).__name__, error)
     try:
-        from rescue.zipmain import damage_reason
-        why = damage_reason(error) or why
+        from rescue.zipmain import damage_reason, say_damaged
     except Exception:
-        pass
-    sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
-                     "it\n" % (archive, why))
-    sys.exit(3)
+        sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
+                         "it\n" % (archive, why))
+        sys.exit(3)
+    sys.exit(say_damaged(archive, damage_reason(error) or why))
 exit_now(main())' "$archive" "$@"
 EOF
 }
