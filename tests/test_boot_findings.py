@@ -163,7 +163,8 @@ def test_a_boot_once_command_in_the_adv_is_cannot_tell(rpm_factory, root,
     with_boot_once(root, "safe")
     code, doc = check(capsys, root)
     assert code == 1 and doc["layout"]["boots"] is None
-    assert "extlinux --once 'safe'" in doc["layout"]["cannot_tell"]["construct"]
+    construct = doc["layout"]["cannot_tell"]["construct"]
+    assert "extlinux --once 'safe'" in construct
 
 
 def test_the_extlinux_version_is_noted_only_where_versions_differ(
