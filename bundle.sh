@@ -118,6 +118,42 @@ report() {
   fi
 }
 
+# Whether the nearest existing folder of $root$prefix ($dir) is writable;
+# if not, says so as an error line.
+writable_target() {
+  dir=$root$prefix
+  while [ ! -e "$dir" ] && [ "$dir" != / ]; do dir=$(dirname -- "$dir"); done
+  [ -w "$dir" ] && return 0
+  say "ovs-rescue bundle: error: $dir is read-only: nothing can be staged\
+ in $prefix; remount it read-write; nothing was changed"
+  return 1
+}
+
+# Whether $root$prefix takes what install.sh would write there (the zipapp
+# and, when staged, this arch's runtime): its nearest existing folder is
+# writable and has room for them. install.sh writes each part beside the
+# old one and renames it, part after part, so a full /boot would stop it
+# between two parts. Says why not, as an error line, and fails.
+room_for_install() {
+  writable_target || return 1
+  set -- "$tmp/b/ovs-rescue.pyz"
+  [ "$python" != "$prefix/runtime/python3" ] ||
+    set -- "$@" "$tmp/b/runtime/$arch"
+  need=0
+  for part in "$@"; do
+    kib=$(du -k -s -- "$part" 2>/dev/null) || kib=0
+    need=$((need + ${kib%%[!0-9]*}))
+  done
+  # POSIX df: a header, then one line whose fourth field is what is free.
+  free=$(df -P -k -- "$dir" 2>/dev/null | { read -r _; read -r _ _ _ n _; say "$n"; })
+  case $free in *[!0-9]*) free= ;; esac
+  if [ -n "$free" ] && [ "$free" -lt "$need" ]; then
+    say "ovs-rescue bundle: error: $dir has $free KiB free, staging needs\
+ $need KiB; make room there; nothing was changed"
+    return 1
+  fi
+}
+
 # Unpack the payload ($tmp/payload) into folder $1: all of it, or the
 # members named after it.
 unpack() {
@@ -207,6 +243,8 @@ main() {
     fi
     section probe
     say "arch=$arch" "staged=${staged:-none}" "current=$current"
+    # A bundle sent to a read-only /boot would only be refused there.
+    [ "$current" = yes ] || writable_target || say "writable=no"
     if [ "$current" = yes ] || ! $stage; then
       report "$hash_python" "$root$prefix/ovs-rescue.pyz"
     fi
@@ -278,8 +316,12 @@ main() {
   hash_python=$(run_python)
   ! $check_only || set -- "$@" --check-only
   ! $report || section install
-  sh "$tmp/b/install.sh" "$@" 2>&1
-  installed=$?
+  if room_for_install; then
+    sh "$tmp/b/install.sh" "$@" 2>&1
+    installed=$?
+  else
+    installed=3
+  fi
   ! $report || section "exit $installed"
 
   # Only a whole install is recorded; a stamp that cannot be written costs

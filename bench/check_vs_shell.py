@@ -15,9 +15,11 @@ launcher's helper processes each starts (strace), and the sizes.
 The runtime is build_runtime.py's (--runtime DIR, else dist/runtime) when
 one is built for this machine's arch, else a stand-in (bench/standin.py: a
 copy of Python 3.6's binary), and the output says which.
-Run from the repository root: python3 bench/check_vs_shell.py [--runs N]
+Run from the repository root: python3 bench/check_vs_shell.py [--runs N];
+--write docs/benchmark.md puts the figures in that page's generated block.
 """
 import argparse
+import datetime
 import os
 import platform
 import shutil
@@ -35,8 +37,10 @@ from tests.conftest import find_python36  # noqa: E402
 
 FILLER = 1500
 STAGED_PYTHON = "/boot/ovs-rescue/runtime/python3"
+BLOCK_START = "<!-- figures: written by bench/check_vs_shell.py --write -->\n"
+BLOCK_END = "<!-- end of figures -->\n"
 
-# The field's check (see DOMAIN.md), with the running kernel and the OVS
+# The field's check (docs/domain.md), with the running kernel and the OVS
 # build passed in as the tool gets them.
 SHELL_CHECK = r"""
 root=$1; ovs=$2
@@ -82,21 +86,26 @@ def bundle_with_runtime(work, pyz, runtime, python36):
     shutil.copy(pyz, os.path.join(bundle, "ovs-rescue.pyz"))
     if runtime and os.path.isdir(os.path.join(runtime, this_arch())):
         shutil.copytree(runtime, os.path.join(bundle, "runtime"))
-        return bundle, "built, from %s" % runtime
+        return bundle, "built, from %s" % os.path.relpath(runtime, REPO)
     standin_runtime(os.path.join(bundle, "runtime"), python36)
     return bundle, "STAND-IN (none built): a copy of Python 3.6's binary"
 
 
 def local_launcher(root):
-    """The installed launcher, its paths pointed inside root."""
+    """The installed launcher, its python= and archive= lines pointed inside
+    root (install.sh writes them shell-quoted: 'PATH')."""
     launcher = os.path.join(root, "usr", "local", "sbin", "ovs-rescue")
-    text = open(launcher).read().replace(
-        "\narchive=/boot/ovs-rescue/", "\narchive=%s/boot/ovs-rescue/" % root
-    ).replace("\npython=%s\n" % STAGED_PYTHON,
-              "\npython=%s%s\n" % (root, STAGED_PYTHON))
+    lines = open(launcher).read().split("\n")
+    wanted = {"python": root + STAGED_PYTHON,
+              "archive": root + "/boot/ovs-rescue/ovs-rescue.pyz"}
+    for index, line in enumerate(lines):
+        name = line.split("=", 1)[0]
+        if name in wanted and "=" in line:
+            lines[index] = "%s='%s'" % (name, wanted.pop(name))
+    assert not wanted, "launcher lacks %s= lines" % sorted(wanted)
     local = launcher + "-local"
     with open(local, "w") as out:
-        out.write(text)
+        out.write("\n".join(lines))
     os.chmod(local, 0o755)
     return local
 
@@ -122,6 +131,40 @@ def size_line(label, paths):
     return "%-26s %9d bytes" % (label, total)
 
 
+def figures_block(lines):
+    """The page's generated block: when and where, then the figures."""
+    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short",
+                             "HEAD"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL,
+                            universal_newlines=True).stdout.strip()
+    edited = subprocess.run(["git", "-C", REPO, "diff", "--quiet", "HEAD",
+                             "--", ".", ":!docs"]).returncode != 0
+    where = "%s, commit %s%s, %s, %d CPUs" % (
+        datetime.date.today().isoformat(), commit or "unknown",
+        " with uncommitted changes" if edited else "", platform.machine(),
+        os.cpu_count() or 0)
+    return "\n%s:\n\n%s\n\n" % (where, "\n".join(
+        "    " + line if line else "" for line in lines))
+
+
+def page_around_figures(path):
+    """(text before the block, text after it) of the page, or exit."""
+    with open(path) as page:
+        text = page.read()
+    if text.count(BLOCK_START) != 1 or text.count(BLOCK_END) != 1:
+        sys.exit("check_vs_shell.py: %s needs one %r ... %r block"
+                 % (path, BLOCK_START.strip(), BLOCK_END.strip()))
+    head, rest = text.split(BLOCK_START)
+    return head + BLOCK_START, BLOCK_END + rest.split(BLOCK_END)[1]
+
+
+def write_figures(path, block):
+    """Replace the text between the page's two markers with block."""
+    head, tail = page_around_figures(path)
+    with open(path, "w") as page:
+        page.write(head + block + tail)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
@@ -132,7 +175,12 @@ def main():
     parser.add_argument("--pyz", metavar="FILE",
                         help="time this zipapp (default: build one from "
                              "this tree)")
+    parser.add_argument("--write", metavar="PAGE",
+                        help="also put the figures between PAGE's markers "
+                             "(docs/benchmark.md)")
     args = parser.parse_args()
+    if args.write:
+        page_around_figures(args.write)     # fail now, not after the runs
     python36 = find_python36()
     work = tempfile.mkdtemp(prefix="ovs-rescue-bench-")
     kernels = [hosts.Kernel(hosts.K_OLD), hosts.Kernel(hosts.K835),
@@ -168,27 +216,32 @@ def main():
             times[label].append(timed(argv))
     median = {label: statistics.median(t) * 1000 for label, t in times.items()}
     shell = median["shell check (bash)"]
-    print("installed packages: %d; %d alternating runs each; medians"
-          % (len(installed), args.runs))
-    print("runtime: %s" % which)
-    print("zipapp: %s" % (args.pyz or "built from this tree"))
-    print("%-22s %9s %7s %5s" % ("", "ms", "x shell", "rpm"))
+    lines = []
+    say = lines.append
+    say("installed packages: %d; %d alternating runs each; medians"
+        % (len(installed), args.runs))
+    say("runtime: %s" % which)
+    say("zipapp: %s" % (args.pyz or "built from this tree"))
+    say("%-22s %9s %7s %5s" % ("", "ms", "x shell", "rpm"))
     for label, argv in commands:
         rpms = started(argv).count("rpm")
-        print("%-22s %9.1f %7.2f %5d" % (label, median[label],
-                                         median[label] / shell, rpms))
+        say("%-22s %9.1f %7.2f %5d" % (label, median[label],
+                                       median[label] / shell, rpms))
     helpers = [p for p in started([launcher] + tail)[1:]
                if p not in ("python3", "rpm", os.path.basename(python36))]
-    print("launcher's helper processes before Python: %d (%s)"
-          % (len(helpers), " ".join(helpers) or "none"))
-    print("launcher target: <= 1.5x the shell check")
+    say("launcher's helper processes before Python: %d (%s)"
+        % (len(helpers), " ".join(helpers) or "none"))
+    say("launcher target: <= 1.5x the shell check")
     runtime_dir = os.path.realpath(os.path.dirname(runtime_python))
     files = sorted(os.listdir(runtime_dir))
-    print(size_line("zipapp", [staged_pyz]))
+    say(size_line("zipapp", [staged_pyz]))
     for name in files:
-        print(size_line("runtime " + name, [os.path.join(runtime_dir, name)]))
-    print(size_line("runtime, all files",
-                    [os.path.join(runtime_dir, n) for n in files]))
+        say(size_line("runtime " + name, [os.path.join(runtime_dir, name)]))
+    say(size_line("runtime, all files",
+                  [os.path.join(runtime_dir, n) for n in files]))
+    print("\n".join(lines))
+    if args.write:
+        write_figures(args.write, figures_block(lines))
 
 
 if __name__ == "__main__":

@@ -7,21 +7,18 @@ import os
 import signal
 import stat
 import time
+from contextlib import contextmanager
+
 from rescue.records import record
 
 from rescue import atomic, journal, linkcheck, lock
 from rescue.bootdir import boot_dir
 from rescue.errors import CannotChange, PartlyChanged
-from rescue.facts import refresh_boot
 from rescue.files import open_regular
 from rescue.bootfacts import link_names
 from rescue.naming import link_target_release
-from rescue.plan import is_noop
 
 MIN_FREE_BYTES = 64 * 1024
-# Renames this process has made: a Ctrl-C after one must not exit 130
-# ("interrupted") as if nothing had happened (cli.main reads it).
-renames_made = [0]
 
 Result = record("Result", "plan changed backup warnings")
 
@@ -88,41 +85,40 @@ def _ensure_state_dir(boot):
     return directory, created
 
 
-def execute(facts, decide, wait=0.0):
-    """Lock, re-decide on /boot as it is then, and carry the plan out.
+@contextmanager
+def locked(root, dbpath, wait=0.0):
+    """The state directory, with the run's lock and rpm's (shared) held.
 
-    `decide(facts)` is the pure choice; /boot and the journal are read again
-    once the lock is held, so that concurrent runs never act on stale ones.
-    rpm's transaction lock is held too (shared): nothing is moved while an
-    rpm transaction runs, and none starts until the links are moved.
+    A state directory made here goes again if a CannotChange leaves the
+    block: nothing was renamed, so /boot is as it was.
     """
-    boot = boot_dir(facts.root)
-    plan = decide(facts)
-    if is_noop(plan):
-        return Result(plan, False, None, ())
-    preflight(boot, facts, plan)
-    directory, created = _ensure_state_dir(boot)
+    directory, created = _ensure_state_dir(boot_dir(root))
     fd = lock.acquire(os.path.join(directory, journal.LOCK), wait)
     rpm_locks = []
     try:
         try:
-            rpm_locks = lock.hold_rpm_lock(facts.root, facts.dbpath, wait)
-            facts = refresh_boot(facts)
-            plan = decide(facts)
-            if is_noop(plan):
-                return Result(plan, False, None, ())
-            preflight(boot, facts, plan)
-            atomic.sweep(boot)
-            atomic.sweep(directory)
-            with _interrupts_ignored():
-                return _carry_out(boot, directory, plan, facts.journal or ())
+            rpm_locks = lock.hold_rpm_lock(root, dbpath, wait)
+            yield directory
         except CannotChange:
-            if created:         # nothing was renamed: /boot as it was
+            if created:
                 _remove_state_dir(directory)
             raise
     finally:
         lock.release(rpm_locks)
         os.close(fd)
+
+
+def execute(facts, plan, directory, moved):
+    """Carry the plan out, the locks held (locked): the only writes.
+
+    moved: a list the names of the renamed links are appended to, so that
+    a Ctrl-C after the first rename is known to have come too late.
+    """
+    boot = boot_dir(facts.root)
+    atomic.sweep(boot)
+    atomic.sweep(directory)
+    with _interrupts_ignored():
+        return _carry_out(boot, directory, plan, facts.journal or (), moved)
 
 
 class _interrupts_ignored:
@@ -135,7 +131,7 @@ class _interrupts_ignored:
         signal.signal(signal.SIGINT, self.previous)
 
 
-def _carry_out(boot, directory, plan, changes):
+def _carry_out(boot, directory, plan, changes, moved):
     original = changes
     change, changes = _record(plan, changes)
     if change is None:
@@ -164,7 +160,7 @@ def _carry_out(boot, directory, plan, changes):
             linkcheck.before_rename(boot, name, old, new)
             os.rename(temp, os.path.join(boot, name))
             renamed += 1
-            renames_made[0] += 1
+            moved.append(name)
             linkcheck.after_rename(boot, name, new)
     except linkcheck.ChangedUnderUs as what:
         for temp, _ in temps[renamed:]:

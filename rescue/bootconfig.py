@@ -22,7 +22,6 @@ REGENERATE_DIR = "/var/lib/rpm-state"
 REGENERATE_PREFIXES = ("regenerate-initrd-kernel-alt-", "regenerate-initrd-")
 REBOOT_REQUIRED_DIR = "/run/reboot-required.d/kernel"
 NETWORK_CONF = "/etc/xensource/network.conf"
-FIRMWARES = ("bios", "uefi")
 
 
 def find_in_root(root, path):

@@ -1,44 +1,94 @@
-"""Shared by rollback and undo: decide, dry-run or execute, print."""
-from rescue import apply
-from rescue.errors import EXIT_OK, Refused
-from rescue.host import load_facts
-from rescue.records import record
-from rescue.bootdir import boot_dir
-from rescue.plan import NoTarget, is_noop, landing_problems
-from rescue.render import to_json
-from rescue.report import inspect_host
-from rescue.render_change import (change_document, change_text,
-                                  refusal_document, refusal_text)
+"""The one pipeline of rollback and undo: prepare, then print or execute.
 
+prepare() reads the facts, inspects them, chooses the plan and makes every
+check the real run makes before its first rename. The dry run prints what
+it returns; the real run takes the locks, prepares again on /boot as it is
+then, and executes that plan. Refusals and Ctrl-C go back to cli as values.
+"""
+from rescue import apply
+from rescue.bootdir import boot_dir
+from rescue.errors import EXIT_OK, Interrupted, Refusal, Refused
+from rescue.facts import refresh_boot
+from rescue.host import load_facts
+from rescue.plan import (choose_rollback, choose_undo, is_noop,
+                         landing_problems)
+from rescue.records import record
+from rescue.render import to_json
+from rescue.render_change import change_document, change_text
+from rescue.report import inspect_host
 
 # command: "rollback" or "undo"; dry_run, as_json: the flags; wait: seconds
-# to wait for another run's lock; any_build: --any-build
-Options = record("Options", "command dry_run wait as_json any_build")
+# to wait for another run's lock; any_build: --any-build; to: rollback's
+# --to as given, or None
+Options = record("Options", "command dry_run wait as_json any_build to")
 
 
+def choose(facts, report, options):
+    """The command's plan: pure."""
+    if options.command == "undo":
+        return choose_undo(facts, report)
+    return choose_rollback(facts, report, options.to)
 
-def run_change(source, options, out, decide):
-    """decide(facts) -> Plan; the command's whole life from facts to text."""
-    facts = load_facts(source)
+
+def prepare(source, options, facts=None):
+    """(facts, report, plan), the plan checked as the real run checks it.
+
+    facts: read already (/boot read again under the lock); else read from
+    source. Refused when no plan is safe, CannotChange when the plan would
+    fail half-way.
+    """
+    if facts is None:
+        facts = load_facts(source)
+    report = inspect_host(facts, any_build=options.any_build)
+    plan = choose(facts, report, options)
+    if not is_noop(plan):
+        if source.snapshot:             # a replay has no mounts to look at
+            apply.plan_problems(facts, plan)
+        else:
+            apply.preflight(boot_dir(source.root), facts, plan)
+    return facts, report, plan
+
+
+def carry_out(source, options, moved):
+    """The real run: (report, Result) of the plan prepared under the locks.
+
+    rpm's transaction lock is held too (shared): nothing is moved while an
+    rpm transaction runs, and none starts until the links are moved.
+    """
+    facts, report, plan = prepare(source, options)
+    if is_noop(plan):
+        return report, apply.Result(plan, False, None, ())
+    with apply.locked(facts.root, facts.dbpath, options.wait) as directory:
+        # /boot and the journal again: a concurrent run never acts on stale
+        # ones; rpm's answers stay valid, so rpm is asked nothing twice
+        facts, report, plan = prepare(source, options, refresh_boot(facts))
+        if is_noop(plan):
+            return report, apply.Result(plan, False, None, ())
+        return report, apply.execute(facts, plan, directory, moved)
+
+
+def run_change(source, options, out):
+    """The command's whole life from facts to text; EXIT_OK, a Refusal or
+    an Interrupted (after_change once a link has moved)."""
+    moved = []                          # names of the links renamed so far
+    try:
+        return _run_change(source, options, out, moved)
+    except KeyboardInterrupt:
+        return Interrupted(bool(moved))
+
+
+def _run_change(source, options, out, moved):
     try:
         if options.dry_run:
-            plan = decide(facts)
-            if not is_noop(plan):       # the checks the real run makes
-                if source.snapshot:     # a replay has no mounts to look at
-                    apply.plan_problems(facts, plan)
-                else:
-                    apply.preflight(boot_dir(source.root), facts, plan)
+            _, report, plan = prepare(source, options)
             result = apply.Result(plan, False, None, ())
         else:
-            result = apply.execute(facts, decide, options.wait)
+            report, result = carry_out(source, options, moved)
     except Refused as refusal:
-        if not (options.as_json or isinstance(refusal, NoTarget)):
-            raise                   # one line on stderr, as any error
-        _print_refusal(options, out, refusal)
-        return refusal.exit_code
+        return Refusal(options.command, options.dry_run, options.as_json,
+                       refusal)
     plan = result.plan
-    warnings = landing_problems(plan, inspect_host(facts, options.any_build))
-    warnings += result.warnings
+    warnings = landing_problems(plan, report) + result.warnings
     if options.as_json:
         print(to_json(change_document(plan, options.dry_run, result.changed,
                                       result.backup, warnings)),
@@ -47,12 +97,3 @@ def run_change(source, options, out, decide):
         print(change_text(plan, options.dry_run, result.changed, result.backup,
                           warnings), file=out)
     return EXIT_OK
-
-
-def _print_refusal(options, out, refusal):
-    details = getattr(refusal, "details", ())
-    if options.as_json:
-        print(to_json(refusal_document(options.command, options.dry_run,
-                                       str(refusal), details)), file=out)
-    else:
-        print(refusal_text(str(refusal), details), file=out)

@@ -2,8 +2,10 @@
 import os
 import sys
 
-from rescue.errors import EXIT_CANNOT, EXIT_OK, RescueError, UsageError
+from rescue.errors import (EXIT_CANNOT, EXIT_OK, Interrupted, Refusal,
+                           RescueError, UsageError)
 from rescue.facts import check_release_option
+from rescue.zipmain import archive_damage, say_damaged
 
 
 def parse(argv):
@@ -43,17 +45,12 @@ def main(argv=None, out=None):
     found is the answer, and the code says it."""
     argv = sys.argv[1:] if argv is None else argv
     out = Output(sys.stdout) if out is None else out
-    renames = _renames_made()
     try:
         code = run_command(argv, out)
     except KeyboardInterrupt:
-        if _renames_made() != renames:  # the change was made and recorded
-            code = EXIT_OK
-            say("ovs-rescue: interrupted after the boot links moved; the "
-                "change is complete (ovs-rescue check shows it)")
-        else:
-            code = 130
-            say("ovs-rescue: interrupted")
+        code = Interrupted(after_change=False)
+    if isinstance(code, Interrupted):
+        code = interrupted(code)
     out.flush()
     if out.failure:
         say("ovs-rescue: could not print the result (%s); exit code %d "
@@ -61,15 +58,23 @@ def main(argv=None, out=None):
     return code
 
 
-def _renames_made():
-    apply = sys.modules.get("rescue.apply")
-    return apply.renames_made[0] if apply is not None else 0
+def interrupted(interruption):
+    """The exit code of a run cut short by Ctrl-C, said on stderr."""
+    if interruption.after_change:       # the change was made and recorded
+        say("ovs-rescue: interrupted after the boot links moved; the "
+            "change is complete (ovs-rescue check shows it)")
+        return EXIT_OK
+    say("ovs-rescue: interrupted")
+    return 130
 
 
 def run_command(argv, out):
     try:
         args = parse(argv)
-        return args.handler(args, out)
+        code = args.handler(args, out)
+        if isinstance(code, Refusal):
+            return refused(code, out)
+        return code
     except RescueError as error:
         if wants_nagios(argv):        # a monitoring plugin: UNKNOWN, exit 3
             from rescue.nagios import UNKNOWN, unknown_line
@@ -83,9 +88,23 @@ def run_command(argv, out):
     except Exception as error:  # never a traceback on a rescue console
         if os.environ.get("OVS_RESCUE_DEBUG"):
             raise
+        damage = archive_damage(error)
+        if damage:
+            return say_damaged(*damage)
         say("ovs-rescue: internal error: %s: %s (set OVS_RESCUE_DEBUG=1 "
             "for a traceback)" % (type(error).__name__, error))
         return EXIT_CANNOT
+
+
+def refused(refusal, out):
+    """Print a refused change, as its one renderer says; its exit code."""
+    from rescue.render_change import refusal_output
+    text, error = refusal_output(refusal)
+    if error is not None:
+        say("ovs-rescue: error: %s" % error)
+    if text is not None:
+        print(text, file=out)
+    return refusal.error.exit_code
 
 
 def wants_nagios(argv):

@@ -1,4 +1,5 @@
 """The one error family of the tool and the exit codes it maps to."""
+from rescue.records import record
 
 EXIT_OK = 0
 EXIT_UNSAFE = 1      # check: unsafe to reboot; rollback: no safe target
@@ -34,3 +35,10 @@ class Refused(RescueError):
     """The request is understood but unsafe or impossible (exit 1)."""
 
     exit_code = EXIT_UNSAFE
+
+
+# What a command hands back to cli instead of an exit code, for cli to print:
+# a change refused (action: "rollback" or "undo"; error: the Refused), or
+# a Ctrl-C (after_change: a link had already moved, so the change stands).
+Refusal = record("Refusal", "action dry_run as_json error")
+Interrupted = record("Interrupted", "after_change")

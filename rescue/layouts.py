@@ -61,13 +61,3 @@ def layout_for(loader, kernel_path):
     if name.startswith("vmlinuz-"):
         return XS8 if loader == "grub" else XS56 if loader else None
     return None
-
-
-def link_pair_for(kernel_path, initrd_path):
-    """(image link, initrd link) names an entry uses, if both are in /boot."""
-    names = [(path or "").rsplit("/", 1)[-1] for path in (kernel_path,
-                                                          initrd_path)]
-    if all(names) and all((p or "").startswith("/boot/") or "/" not in p
-                          for p in (kernel_path, initrd_path)):
-        return tuple(names)
-    return None

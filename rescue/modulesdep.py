@@ -6,9 +6,9 @@ an openvswitch module, depmod's search order decides: override/, then
 updates/, then extra/, then the rest (kernel/, the in-tree build); lines
 of the same rank in file order.
 """
-NAMES = (b"openvswitch.ko", b"openvswitch.ko.gz", b"openvswitch.ko.xz",
-         b"openvswitch_mod.ko", b"openvswitch_mod.ko.gz",
-         b"openvswitch_mod.ko.xz")
+from rescue.naming import MODULE_NAMES
+
+NAMES = tuple(name.encode("ascii") for name in MODULE_NAMES)
 SEARCH_ORDER = ("override/", "updates/", "extra/")
 
 

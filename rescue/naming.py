@@ -13,6 +13,12 @@ LINK_SUFFIX = "-xen"
 
 OVS_PACKAGE = "openvswitch"
 MODULE_PACKAGE_PREFIX = "openvswitch-modules-xen-"
+# The file names of the datapath module (openvswitch_mod: OVS 1.x's own
+# build), plain first: depmod, modprobe and the packages use each of them.
+MODULE_NAMES = tuple(stem + ".ko" + compression
+                     for stem in ("openvswitch", "openvswitch_mod")
+                     for compression in ("", ".gz", ".xz"))
+MODULE_SUFFIXES = (".ko", ".ko.gz", ".ko.xz")
 
 # The boot links of XenServer 5.6-6.2, named by extlinux.conf's `xe` entry.
 IMAGE_LINK = "vmlinuz-2.6-xen"

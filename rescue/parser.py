@@ -1,16 +1,15 @@
-"""The one definition of the command line, with argparse.
+"""The command line as argparse parses it, its options from rescue.options.
 
 check and status, the hot path, are usually parsed by rescue.quickparse
-instead; a test proves both give the same values. Options are exact names
+instead, from the same table; a test proves both give the same values. Options are exact names
 only (allow_abbrev=False): `--nag` is not `--nagios`. Every `-h` fits an
 80x24 console; the full text is `ovs-rescue help`.
 """
 import argparse
 
 from rescue.errors import UsageError
+from rescue.options import COMMON, FLAG, SECONDS
 from rescue.quickparse import command_index
-from rescue.rpmdb import DEFAULT_DBPATH
-from rescue.run import DEFAULT_TIMEOUT
 
 COMMANDS = ("status", "check", "rollback", "undo", "snapshot", "preflight",
             "demo", "help")
@@ -60,26 +59,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError("%s (see %s -h)" % (message, self.prog))
 
 
-def _common_options(parser, suppress):
-    """Options every command takes, before or after the command name;
-    described in `ovs-rescue help options`, listed by name in each -h."""
-    default = (lambda value: argparse.SUPPRESS) if suppress else (lambda v: v)
-    hidden = argparse.SUPPRESS
-    parser.add_argument("--root", default=default("/"), help=hidden)
-    parser.add_argument("--dbpath", default=default(DEFAULT_DBPATH),
-                        help=hidden)
-    parser.add_argument("--packages", default=default(None), help=hidden)
-    parser.add_argument("--snapshot", default=default(None), help=hidden)
-    parser.add_argument("--running-kernel", default=default(None),
-                        help=hidden)
-    parser.add_argument("--any-build", action="store_true",
-                        default=default(False), help=hidden)
-    parser.add_argument("--json", action="store_true", default=default(False),
-                        help=hidden)
-    parser.add_argument("--firmware", choices=("bios", "uefi"),
-                        default=default(None), help=hidden)
-    parser.add_argument("-t", "--timeout", type=seconds,
-                        default=default(DEFAULT_TIMEOUT), help=hidden)
+def add_options(parser, options, suppress=False):
+    """The arguments of these options of the table (rescue.options);
+    suppress: no default, so that a subcommand's parse keeps the value the
+    same option got before the command name."""
+    for option in options:
+        settings = {"dest": option.dest,
+                    "default": argparse.SUPPRESS if suppress
+                    else option.default,
+                    "help": option.help or argparse.SUPPRESS}
+        if option.kind == FLAG:
+            settings["action"] = "store_true"
+        elif option.kind == SECONDS:
+            settings["type"] = seconds
+        if option.choices:
+            settings["choices"] = option.choices
+        parser.add_argument(*option.names, **settings)
 
 
 def seconds(text):
@@ -127,7 +122,7 @@ def build_parser():
     parser.add_argument("-h", "--help", action="help", help=argparse.SUPPRESS)
     parser.add_argument("-V", "--version", action=_VersionAction,
                         help="print the version and the zipapp's sha256")
-    _common_options(parser, suppress=False)
+    add_options(parser, COMMON)
     # listed in the description above, one line each, to fit 24 rows
     commands = parser.add_subparsers(dest="command", prog="ovs-rescue",
                                      help=argparse.SUPPRESS)
@@ -136,7 +131,7 @@ def build_parser():
                                   description=module.HELP,
                                   epilog=_epilog(module))
         if module.NAME not in WITHOUT_COMMON_OPTIONS:
-            _common_options(sub, suppress=True)
+            add_options(sub, COMMON, suppress=True)
         module.add_arguments(sub)
         sub.set_defaults(handler=module.run)
     parser.command_parsers = commands.choices

@@ -7,22 +7,16 @@ from rescue.errors import Refused
 from rescue.bootfacts import link_names
 from rescue.changes import STARTED, interrupted
 
+# action: "rollback" or "undo"; reason: why this plan, one phrase.
+# from_release, to_release: the kernel the boot pair names before and after
+#   (from_release None: no usable pair).
 # links: tuple of (name, old target or None, new target); empty: no change.
 # finishes: id of an interrupted change this plan completes, or None.
 # undoes: id of the change an undo reverts, or None.
 # abandons: id of an interrupted change this plan records as over without
 #   finishing it (finishing would not end on a safe pair), or None.
-_PlanFields = record("Plan", "action from_release to_release links "
-                                 "reason finishes undoes abandons")
-
-
-class Plan(_PlanFields):
-    __slots__ = ()
-
-    def __new__(cls, action, from_release, to_release, links, reason,
-                finishes=None, undoes=None, abandons=None):
-        return super().__new__(cls, action, from_release, to_release, links,
-                               reason, finishes, undoes, abandons)
+Plan = record("Plan", "action from_release to_release links reason "
+                      "finishes undoes abandons", defaults=(None, None, None))
 
 
 class NoTarget(Refused):

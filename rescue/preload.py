@@ -6,7 +6,9 @@ between. This reads the archive once, indexes the bytecode this Python
 compiled (site-packages-<major><minor>/, see build_pyz.py) and imports the
 rest of the package from that one snapshot. Anything unexpected (another
 layout, a bad magic number) leaves the work to zipimport, which then does
-what it did before: never a different result, only a slower one.
+what it did before: never a different result, only a slower one. An
+entry whose bytes fail the CRC-32 the archive's directory gives is
+DamagedEntry: zipimport does not check CRCs, so it is not left to it.
 """
 import marshal
 import struct
@@ -40,6 +42,12 @@ def install(archive):
     finder = _Finder(archive, prefix, data, index, magic)
     try:                    # the bytecode is this Python's, and readable
         finder.code(prefix + "rescue/__init__.pyc")
+        # This module came through zipimport, unchecked: its own bytes
+        # are checked here, so a damaged copy of it is not trusted either.
+        if prefix + "rescue/preload.pyc" in index:
+            finder.payload(prefix + "rescue/preload.pyc")
+    except DamagedEntry:
+        raise
     except _DAMAGE:
         return False
     sys.meta_path.insert(0, finder)
@@ -52,8 +60,15 @@ def _magic():
     return getattr(external, "MAGIC_NUMBER", None)
 
 
+class DamagedEntry(ImportError):
+    """An entry's bytes are not what the archive's directory says (its
+    CRC-32): zipimport would load them unchecked, so this is not left to
+    it."""
+
+
 def _index(data, under):
-    """name -> (offset, method, size) of the stored files below `under`."""
+    """name -> (offset, method, size, crc) of the stored files below
+    `under`."""
     end = data.rfind(_END_OF_DIRECTORY)
     if end < 0:
         raise ValueError("no end of central directory")
@@ -63,11 +78,11 @@ def _index(data, under):
     for _ in range(count):
         if data[position:position + 4] != _ENTRY:
             raise ValueError("damaged central directory")
-        (method, csize, name_len, extra_len, comment_len,
-         local) = struct.unpack_from("<10xH8xI4xHHH8xI", data, position)
+        (method, crc, csize, name_len, extra_len, comment_len,
+         local) = struct.unpack_from("<10xH4xII4xHHH8xI", data, position)
         name = data[position + 46:position + 46 + name_len].decode("utf-8")
         if name.startswith(under):
-            index[name] = (base + local, method, csize)
+            index[name] = (base + local, method, csize, crc)
         position += 46 + name_len + extra_len + comment_len
     return index
 
@@ -89,6 +104,8 @@ class _Finder:
             if name in self.index:
                 try:
                     self.codes[name] = self.code(name)
+                except DamagedEntry:
+                    raise
                 except _DAMAGE:         # zipimport then says what is wrong
                     return None
                 spec = type(__spec__)(fullname, self, origin=self.archive +
@@ -114,7 +131,16 @@ class _Finder:
 
     def code(self, name):
         """The code object of the bytecode file `name` in the archive."""
-        offset, method, size = self.index[name]
+        payload = self.payload(name)
+        if payload[:4] != self.magic:
+            raise ImportError("%s is not bytecode of this Python" % name)
+        header = 16 if sys.version_info >= (3, 7) else 12
+        return marshal.loads(payload[header:])
+
+    def payload(self, name):
+        """The bytes of file `name` in the archive, once they pass the
+        CRC-32 the archive's directory gives for them."""
+        offset, method, size, crc = self.index[name]
         data = self.data
         if data[offset:offset + 4] != _LOCAL:
             raise ImportError("damaged archive entry %s" % name)
@@ -125,7 +151,7 @@ class _Finder:
             payload = zlib.decompressobj(-15).decompress(payload)
         elif method != 0:
             raise ImportError("unknown compression in %s" % name)
-        if payload[:4] != self.magic:
-            raise ImportError("%s is not bytecode of this Python" % name)
-        header = 16 if sys.version_info >= (3, 7) else 12
-        return marshal.loads(payload[header:])
+        if zlib.crc32(payload) & 0xFFFFFFFF != crc:
+            raise DamagedEntry("%s fails its CRC-32 check" % name,
+                               name="rescue")
+        return payload

@@ -2,22 +2,20 @@
 
 Anything it does not know for sure (help, --version, another command, an
 unknown or abbreviated option, a value that looks like an option or a bad
-number) returns None, and argparse (rescue.parser, the one definition of
-the interface) parses instead and gives its own errors. A test proves
-both give the same values for every argv this accepts.
+number) returns None, and argparse (rescue.parser) parses instead and
+gives its own errors. Both are built from one table, rescue.options; a
+test proves both give the same values for every argv this accepts.
 """
-from rescue.rpmdb import DEFAULT_DBPATH
-from rescue.run import DEFAULT_TIMEOUT
+from rescue.options import COMMAND_FLAGS, COMMON, FLAG, SECONDS
 
-# option -> attribute, for the common options that take a value
-_VALUES = {"--root": "root", "--dbpath": "dbpath", "--packages": "packages",
-           "--snapshot": "snapshot", "--running-kernel": "running_kernel",
-           "--timeout": "timeout", "-t": "timeout",
-           "--firmware": "firmware"}
-_FLAGS = {"--any-build": "any_build", "--json": "json"}
-_COMMAND_FLAGS = {"check": {"--nagios": "nagios", "--quiet": "quiet",
-                            "-q": "quiet"},
-                  "status": {"--verbose": "verbose", "-v": "verbose"}}
+# option -> attribute, for the common options that take a value, and flags
+_VALUES = {name: option.dest for option in COMMON if option.kind != FLAG
+           for name in option.names}
+_FLAGS = {name: option.dest for option in COMMON if option.kind == FLAG
+          for name in option.names}
+_COMMAND_FLAGS = {command: {name: option.dest for option in flags
+                            for name in option.names}
+                  for command, flags in COMMAND_FLAGS.items()}
 # every spelling of a common option, exactly: nothing is abbreviated
 COMMON_OPTIONS = frozenset(_VALUES) | frozenset(_FLAGS)
 
@@ -34,10 +32,8 @@ class Args:
 
 def parse_quickly(argv):
     """The values of a check or status command line, or None."""
-    values = {"version": None, "root": "/", "dbpath": DEFAULT_DBPATH,
-              "packages": None, "snapshot": None, "running_kernel": None,
-              "any_build": False, "json": False, "timeout": DEFAULT_TIMEOUT,
-              "firmware": None, "command": None}
+    values = {option.dest: option.default for option in COMMON}
+    values.update(version=None, command=None)
     words = list(argv)
     while words:
         word = words.pop(0)
@@ -62,12 +58,15 @@ def parse_quickly(argv):
             return None
     if values["command"] is None:
         return None
-    timeout = _seconds(values["timeout"])
-    if timeout is None:
-        return None
-    values["timeout"] = timeout
-    if values["firmware"] not in (None, "bios", "uefi"):
-        return None
+    for option in COMMON:
+        value = values[option.dest]
+        if option.kind == SECONDS:
+            value = values[option.dest] = _seconds(value)
+            if value is None:
+                return None
+        if option.choices and value != option.default \
+                and value not in option.choices:
+            return None
     if values["command"] == "check":
         from rescue.commands import check as module
     else:

@@ -1,6 +1,10 @@
 """Text and JSON for rollback and undo: verdict first, then each link."""
-from rescue.plan import is_noop
+from rescue.plan import NoTarget, is_noop
+from rescue.render import to_json
 from rescue.textout import field, wrap
+
+# "Cannot %s: ..." for each command that changes the boot pair
+VERBS = {"rollback": "roll back", "undo": "undo"}
 
 
 def change_document(plan, dry_run, changed, backup, problems):
@@ -58,8 +62,21 @@ def change_text(plan, dry_run, changed, backup, problems):
     return "\n".join(lines)
 
 
-def refusal_text(message, details):
-    lines = wrap("Cannot roll back: " + message)
+def refusal_output(refusal):
+    """What a refused change prints, whichever check refused it:
+    (text for stdout or None, error line for stderr or None)."""
+    error = refusal.error
+    details = getattr(error, "details", ())
+    if refusal.as_json:
+        return to_json(refusal_document(refusal.action, refusal.dry_run,
+                                        str(error), details)), None
+    if isinstance(error, NoTarget):     # the kernels, and why each is not
+        return refusal_text(refusal.action, str(error), details), None
+    return None, str(error)
+
+
+def refusal_text(action, message, details):
+    lines = wrap("Cannot %s: %s" % (VERBS[action], message))
     for detail in details:
         lines += wrap("- " + detail, indent=2)
     return "\n".join(lines)

@@ -136,7 +136,6 @@ def package_listing(packages):
     return "".join(line + "\n" for line in lines)
 
 
-MODULE_NAMES = ("openvswitch.ko", "openvswitch_mod.ko")
 # Packages that may carry the datapath module of a kernel, whatever the
 # kernel's release: the kernel itself (7.0 on), XCP-ng's kernel-alt, and
 # an out-of-tree build (6.5, 7.0).
@@ -145,12 +144,13 @@ KERNEL_PACKAGES = ("kernel", "kernel-alt", "openvswitch-modules")
 
 def module_file(package, release=None):
     """The OVS datapath module a package owns (for release, if given)."""
-    modules = [f for f in package.files if f.endswith(".ko")]
+    modules = [f for f in package.files
+               if f.endswith(naming.MODULE_SUFFIXES)]
     if release is not None:
         inside = [f for f in modules
                   if f.startswith("/lib/modules/%s/" % release)]
         modules = inside or modules
-    for wanted in MODULE_NAMES:
+    for wanted in naming.MODULE_NAMES:
         for path in modules:
             if path.endswith("/" + wanted):
                 return path
@@ -160,7 +160,8 @@ def module_file(package, release=None):
 def owns_module_of(package, release):
     """True when the package owns OVS's module under /lib/modules/release."""
     prefix = "/lib/modules/%s/" % release
-    return any(f.startswith(prefix) and f.rsplit("/", 1)[-1] in MODULE_NAMES
+    return any(f.startswith(prefix)
+               and f.rsplit("/", 1)[-1] in naming.MODULE_NAMES
                for f in package.files)
 
 

@@ -5,6 +5,7 @@ packages (`rpm -q`): one line a package, then one a Requires, a Provides
 and a file. Tabs cannot occur in names, versions or flags.
 """
 from rescue.records import record
+from rescue.naming import MODULE_NAMES
 from rescue.rpmvercmp import version_key
 
 QUERY_FORMAT = (
@@ -145,9 +146,6 @@ def arch_fits(arch, machine_arch):
     """Can a package of arch run where machine_arch's packages run?"""
     family, machine = arch_family(arch), arch_family(machine_arch)
     return family is None or machine is None or family == machine
-
-
-MODULE_NAMES = ("openvswitch.ko", "openvswitch_mod.ko")
 
 
 def module_file_of(header, release):

@@ -77,6 +77,73 @@ def unsafe_part(path, euid, lstat=os.lstat):
     return None
 
 
+def preload_damage(archive, version_info=sys.version_info):
+    """Why this Python's rescue/preload in archive is not to be run, or None.
+
+    zipimport reads it without checking its CRC-32 (a flipped bit in
+    bytecode can crash the interpreter), and preload checks every module
+    after it, so it is checked first. The launcher does the same. A Python
+    whose zipimport keeps no directory table (_files) skips the check.
+    """
+    import zipimport
+    import zlib
+    name = "site-packages-%d%d/rescue/preload.pyc" % tuple(version_info[:2])
+    archived = zipimport.zipimporter(archive)
+    entry = (getattr(archived, "_files", None) or {}).get(name)
+    if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF != entry[7]:
+        return "%s fails its CRC-32 check" % name
+    return None
+
+
+def archive_of(path):
+    """The archive a path inside it names (.../ovs-rescue.pyz/site-packages
+    .../rescue/cli.pyc -> .../ovs-rescue.pyz), or path when it is none."""
+    head, marker, _ = path.partition("/site-packages")
+    return head if marker else path
+
+
+def damage_reason(error):
+    """A few words on what a damaged archive raised while its code was read
+    (a module missing, bytecode or compressed data that does not load), or
+    None when error is not of that kind."""
+    name = getattr(error, "name", None) or ""
+    kind = type(error)
+    if kind.__name__ == "ModuleNotFoundError" and name.startswith("rescue"):
+        return "%s is missing from it" % name
+    if kind.__module__ == "zlib":
+        return "compressed data does not inflate: %s" % str(error).split(
+            ": ", 1)[-1]
+    if kind.__name__ in ("ZipImportError", "DamagedEntry"):
+        return str(error)
+    if isinstance(error, (EOFError, ValueError)) and "marshal" in str(error):
+        return "bytecode does not load: %s" % error
+    if isinstance(error, (SyntaxError, ImportError)):
+        return "%s: %s" % (kind.__name__, error)
+    return None
+
+
+def archive_damage(error, modules=sys.modules):
+    """(archive, reason) when error, raised mid-run, is the zipapp the
+    package runs from failing to give a module (loaded lazily), else None."""
+    origin = getattr(modules.get("rescue"), "__file__", None) or ""
+    archive = archive_of(origin)
+    reason = damage_reason(error)
+    if archive == origin or not reason or not os.path.isfile(archive):
+        return None
+    return archive, reason
+
+
+def say_damaged(archive, reason):
+    """The one line for a damaged archive, on stderr; exit code 3."""
+    try:
+        sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
+                         "it\n" % (archive, reason))
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return 3
+
+
 def main():
     if too_old(sys.version_info):
         sys.stderr.write("ovs-rescue: error: needs Python 3.6 or newer, not "
@@ -91,12 +158,19 @@ def main():
                              "%s; keep it where only root can write "
                              "(install.sh)\n" % (archive, why))
             return 3
-    site = site_packages(__file__)
-    sys.path.insert(0, site)
-    if not site.endswith("/site-packages"):     # bytecode of this Python
-        from rescue.preload import install
-        install(archive)
-    from rescue.cli import exit_now, main as cli_main
+    try:
+        site = site_packages(__file__)
+        sys.path.insert(0, site)
+        if not site.endswith("/site-packages"):     # bytecode of this Python
+            why = preload_damage(archive)
+            if why:
+                return say_damaged(archive, why)
+            from rescue.preload import install
+            install(archive)
+        from rescue.cli import exit_now, main as cli_main
+    except Exception as error:      # what reading a damaged archive raises
+        return say_damaged(archive, damage_reason(error) or "%s: %s" % (
+            type(error).__name__, error))
     exit_now(cli_main())
 
 

@@ -1,4 +1,4 @@
-"""Every generation: what boots next, read from the boot loader (issue 11)."""
+"""Every generation: what boots next, read from the boot loader."""
 import json
 import os
 
@@ -255,6 +255,26 @@ def test_rollback_where_the_kernel_owns_the_links_prints_commands_only(
     code, out, _ = run_cli(capsys, "undo", "--root", root)
     assert code == 1
     assert tree_state(root) == before
+
+
+@pytest.mark.parametrize("command, verb", [("rollback", "roll back"),
+                                           ("undo", "undo")])
+def test_a_refusal_names_the_command_that_was_refused(rpm_factory, root,
+                                                      capsys, command, verb):
+    gen.xs8_host(root, rpm_factory, dracut_done=False)
+    gen.write(root, "/boot/initrd-%s.img" % gen.XS8_UNAME, "old initrd\n")
+    code, out, err = run_cli(capsys, command, "--root", root,
+                             "--running-kernel", gen.XS8_UNAME)
+    assert code == 1 and err == ""
+    assert out.startswith("Cannot %s: " % verb)
+    assert "so %s moves nothing" % command in " ".join(out.split())
+    code, out, err = run_cli(capsys, command, "--json", "--root", root,
+                             "--running-kernel", gen.XS8_UNAME)
+    doc = json.loads(out)
+    assert code == 1 and err == ""
+    assert doc["ok"] is False and doc["action"] == command
+    assert "so %s moves nothing" % command in doc["error"]
+    assert "roll back" not in out or command == "rollback"
 
 
 def test_rollback_on_a_healthy_kernel_owned_host_has_nothing_to_do(

@@ -14,9 +14,10 @@ PREFIX = "site-packages-%d%d/" % sys.version_info[:2]
 
 
 def archive_with(tmp_path, modules, method=zipfile.ZIP_DEFLATED,
-                 shebang=b"#!/usr/bin/env python3\n"):
+                 shebang=b"#!/usr/bin/env python3\n", magic=None):
     """A zipapp-like file: a shebang, then a zip of rescue/*.pyc."""
     from importlib.util import MAGIC_NUMBER
+    MAGIC_NUMBER = magic or MAGIC_NUMBER
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", method) as archive:
         for name, source in modules.items():
@@ -51,7 +52,7 @@ def test_a_damaged_entry_is_left_to_zipimport(tmp_path):
                         zipfile.ZIP_DEFLATED)
     data = bytearray(open(path, "rb").read())
     index = preload._index(bytes(data), PREFIX + "rescue/")
-    offset, _, size = index[PREFIX + "rescue/cli.pyc"]
+    offset, _, size, _ = index[PREFIX + "rescue/cli.pyc"]
     start = offset + 30 + len(PREFIX + "rescue/cli.pyc")
     data[start:start + size] = b"\xff" * size          # not deflate data
     finder = preload._Finder(path, PREFIX, bytes(data), index,
@@ -59,13 +60,26 @@ def test_a_damaged_entry_is_left_to_zipimport(tmp_path):
     assert finder.find_spec("rescue.cli") is None
 
 
-def test_bytecode_of_another_python_is_not_installed(tmp_path):
-    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1"},
+def test_bytes_that_fail_their_crc_are_damage_not_left_to_zipimport(
+        tmp_path):
+    """zipimport loads a stored entry without checking its CRC-32: a
+    flipped byte in bytecode would run as other code."""
+    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
+                                   "rescue/cli.pyc": "Y = 2"},
                         zipfile.ZIP_STORED)
     data = bytearray(open(path, "rb").read())
-    magic_at = data.index(preload._magic())
-    data[magic_at:magic_at + 4] = b"\x00\x00\r\n"
-    open(path, "wb").write(data)
+    index = preload._index(bytes(data), PREFIX + "rescue/")
+    offset, _, size, _ = index[PREFIX + "rescue/cli.pyc"]
+    data[offset + 30 + len(PREFIX + "rescue/cli.pyc") + size - 2] ^= 0x01
+    finder = preload._Finder(path, PREFIX, bytes(data), index,
+                             preload._magic())
+    with pytest.raises(preload.DamagedEntry, match="CRC-32"):
+        finder.find_spec("rescue.cli")
+
+
+def test_bytecode_of_another_python_is_not_installed(tmp_path):
+    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1"},
+                        zipfile.ZIP_STORED, magic=b"\x00\x00\r\n")
     assert preload.install(path) is False
 
 
@@ -87,3 +101,19 @@ def test_the_zipapp_imports_its_package_through_preload(zipapp):
     kind, origin = done.stdout.split()
     assert kind == "_Finder"
     assert origin == os.path.join(zipapp, PREFIX + "rescue/commands/check.pyc")
+
+
+def test_install_refuses_its_own_entry_when_it_fails_its_crc(tmp_path):
+    """This module comes in through zipimport, unchecked: install checks
+    its bytes before serving the package from the archive."""
+    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
+                                   "rescue/preload.pyc": "Z = 3"},
+                        zipfile.ZIP_STORED)
+    data = bytearray(open(path, "rb").read())
+    index = preload._index(bytes(data), PREFIX + "rescue/")
+    offset, _, size, _ = index[PREFIX + "rescue/preload.pyc"]
+    data[offset + 30 + len(PREFIX + "rescue/preload.pyc") + size - 2] ^= 1
+    with open(path, "wb") as out:
+        out.write(bytes(data))
+    with pytest.raises(preload.DamagedEntry, match="preload.pyc fails"):
+        preload.install(path)

@@ -1,6 +1,6 @@
-"""README's console example is the real output, so it can never drift.
+"""docs/console.md's console example is the real output, so it cannot drift.
 
-Set OVS_RESCUE_WRITE_README=1 to write the block anew from the output.
+Set OVS_RESCUE_WRITE_DOCS=1 to write the block anew from the output.
 """
 import os
 import re
@@ -30,18 +30,18 @@ def console_block(capsys, tmp_path):
     return "".join("    %s\n" % line if line else "\n" for line in lines)
 
 
-def test_readme_console_example_is_the_real_output(capsys, tmp_path):
-    path = os.path.join(REPO, "README.md")
+def test_the_console_example_is_the_real_output(capsys, tmp_path):
+    path = os.path.join(REPO, "docs", "console.md")
     with open(path) as handle:
         text = handle.read()
     start = text.index(START) + len(START)
     end = text.index(END)
     block = "\n" + console_block(capsys, tmp_path) + "\n"
-    if os.environ.get("OVS_RESCUE_WRITE_README"):
+    if os.environ.get("OVS_RESCUE_WRITE_DOCS"):
         with open(path, "w") as handle:
             handle.write(text[:start] + block + text[end:])
         return
     assert text[start:end] == block, (
-        "README's console example drifted; write it anew with "
-        "OVS_RESCUE_WRITE_README=1")
+        "docs/console.md's console example drifted; write it anew with "
+        "OVS_RESCUE_WRITE_DOCS=1")
     assert max(len(line) for line in block.splitlines()) <= 4 + 79

@@ -1,12 +1,17 @@
 """rollback and undo on real fixture hosts: real files, links, rename(2)."""
 import json
 import os
+import shutil
 import subprocess
+import sys
 
 import pytest
 
 from tests.hosts import (K835, K847, K_OLD, OLD_BUILD, Kernel, run_cli,
                          tree_state)
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def links_of(root):
@@ -225,6 +230,38 @@ def test_second_run_fails_at_once_naming_the_lock_holder(make_host, capsys):
         assert code == 3
         assert "another ovs-rescue (pid 4242) is changing /boot" in err
         assert links_of(root) == pair(K847)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_ctrl_c_while_waiting_for_the_lock_is_130_and_changes_nothing(
+        make_host):
+    root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                     pending=K847)
+    state = os.path.join(root, "boot", ".ovs-rescue")
+    os.mkdir(state, 0o755)
+    holder = subprocess.Popen(
+        ["python3", "-c", "import fcntl,os,sys,time;"
+         "fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT);"
+         "fcntl.flock(fd,fcntl.LOCK_EX);"
+         "print('locked',flush=True);time.sleep(30)",
+         os.path.join(state, "lock")], stdout=subprocess.PIPE)
+    try:
+        holder.stdout.readline()
+        before = tree_state(root)
+        done = subprocess.run(
+            ["strace", "-qq", "-f", "-o", "/dev/null", "-e", "trace=flock",
+             "-e", "inject=flock:signal=INT:when=3", sys.executable, "-m",
+             "rescue", "rollback", "--wait", "30", "--root", root,
+             "--running-kernel", K835],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            universal_newlines=True, timeout=60)
+        assert done.returncode == 130, done.stderr
+        assert done.stderr == "ovs-rescue: interrupted\n"
+        assert done.stdout == ""
+        assert tree_state(root) == before
     finally:
         holder.kill()
         holder.wait()

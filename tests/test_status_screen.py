@@ -1,4 +1,4 @@
-"""`status` fits a 24-row console; `status -v` has every detail (issue 12)."""
+"""`status` fits a 24-row console; `status -v` has every detail."""
 import os
 
 import pytest

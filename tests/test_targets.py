@@ -1,5 +1,4 @@
-"""The console's words: forgiving --to, true headlines, odd names ignored
-(issue 12)."""
+"""The console's words: forgiving --to, true headlines, odd names ignored."""
 import json
 import os
 

@@ -1,4 +1,4 @@
-"""Trust nothing read: journals, links, snapshots, rpm, stdout (issue 9).
+"""Trust nothing read: journals, links, snapshots, rpm, stdout.
 
 Each test would have failed before the fix it names: real hosts, the real
 rpm, real links and rename(2); the zipapp under Python 3.6 where the

@@ -1,5 +1,5 @@
 """Trust, where the process itself matters: the zipapp under Python 3.6
-with its real stdout, exit code, signals and syscalls (issue 9)."""
+with its real stdout, exit code, signals and syscalls."""
 import os
 import shutil
 import subprocess

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from tests.conftest import REPO
-from tests.hosts import K835, K847, Kernel
+from tests.hosts import K835, K847, Kernel, tree_state
+from tests.zipdamage import DAMAGE, python_tag
 
 
 def test_runtime_source_targets_python_36_by_vermin():
@@ -114,3 +115,33 @@ def test_root_runs_a_zipapp_in_a_sticky_directory_like_tmp(zipapp, python36,
     done = subprocess.run([python36, path, "--version"],
                           stdout=subprocess.PIPE, universal_newlines=True)
     assert done.returncode == 0 and done.stdout.startswith("ovs-rescue 0.1.0")
+
+
+@pytest.mark.parametrize("damage", [d for _, d in DAMAGE],
+                         ids=[label for label, _ in DAMAGE])
+def test_a_damaged_zipapp_says_so_in_one_line_and_exits_3(
+        zipapp, pyz_python, make_host, tmp_path, damage):
+    """Not a traceback and exit 1 (UNSAFE, or WARNING to a monitor), nor
+    damaged bytecode run (zipimport checks no CRC); nothing changed."""
+    root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
+                     pending=K847)
+    with open(zipapp, "rb") as handle:
+        data = damage(handle.read(), python_tag(pyz_python))
+    damaged = tmp_path / "ovs-rescue.pyz"
+    damaged.write_bytes(data)
+    before = tree_state(root)
+    done = subprocess.run([pyz_python, str(damaged), "rollback", "--root",
+                           root, "--running-kernel", K835],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert_damage_said(done, damaged)
+    assert tree_state(root) == before
+
+
+def assert_damage_said(done, archive):
+    """One line naming archive as damaged, exit 3."""
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith("ovs-rescue: error: %s is damaged ("
+                                  % archive), done.stderr
+    assert done.stderr.endswith("): reinstall it\n")
+    assert done.stderr.count("\n") == 1

@@ -12,10 +12,11 @@ def add_change_arguments(parser):
                              "(default: fail at once)")
 
 
-def run_change_command(args, out, decide):
+def run_change_command(args, out):
     """rollback and undo: their options as plain values, then run_change."""
     from rescue.change import Options, run_change
     from rescue.host import source_of
-    options = Options(args.command, args.dry_run, args.wait, args.json,
-                      args.any_build)
-    return run_change(source_of(args), options, out, decide)
+    options = Options(command=args.command, dry_run=args.dry_run,
+                      wait=args.wait, as_json=args.json,
+                      any_build=args.any_build, to=getattr(args, "to", None))
+    return run_change(source_of(args), options, out)

@@ -10,10 +10,9 @@ MORE_EXIT_CODES = (
 
 
 def add_arguments(parser):
-    parser.add_argument("--nagios", action="store_true",
-                        help="one monitoring-plugin line, exit codes below")
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="print nothing: the exit code is the answer")
+    from rescue.options import COMMAND_FLAGS
+    from rescue.parser import add_options
+    add_options(parser, COMMAND_FLAGS[NAME])
 
 
 def run(args, out):

@@ -18,12 +18,6 @@ def add_arguments(parser):
 
 def run(args, out):
     from rescue.commands import run_change_command
-    from rescue.plan import choose_rollback
-    from rescue.report import inspect_host
     from rescue.targets import check_to_option
     check_to_option(args.to)
-
-    def decide(facts):
-        report = inspect_host(facts, any_build=args.any_build)
-        return choose_rollback(facts, report, args.to)
-    return run_change_command(args, out, decide)
+    return run_change_command(args, out)

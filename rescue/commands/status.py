@@ -7,10 +7,9 @@ HELP = "every kernel in /boot and whether it can boot with OVS"
 
 
 def add_arguments(parser):
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="every kernel's files, package and problems, "
-                             "notes, and files in /boot that are ignored "
-                             "(default: one screen of 24 rows)")
+    from rescue.options import COMMAND_FLAGS
+    from rescue.parser import add_options
+    add_options(parser, COMMAND_FLAGS[NAME])
 
 
 def run(args, out):

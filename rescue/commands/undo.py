@@ -12,9 +12,4 @@ def add_arguments(parser):
 
 def run(args, out):
     from rescue.commands import run_change_command
-    from rescue.plan import choose_undo
-    from rescue.report import inspect_host
-
-    def decide(facts):
-        return choose_undo(facts, inspect_host(facts, any_build=args.any_build))
-    return run_change_command(args, out, decide)
+    return run_change_command(args, out)
