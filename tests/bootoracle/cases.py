@@ -16,7 +16,8 @@ class Case(NamedTuple):
     name: str
     loader: str                      # extlinux, grub, grub-uefi
     build: Callable                  # build(root, rpm_factory)
-    safe: Tuple[str, ...]            # releases the fixture gave OVS
+    safe: tuple                      # releases the fixture gave OVS, or
+                                     # (kernel, initrd) pairs it calls safe
     expect: Optional[Tuple[str, str, str]]   # what boots; None: nothing
     running: Optional[str] = None
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies: extlinux.conf and grub.cfg/grubenv texts from a grammar.
+"""Hypothesis strategies: extlinux.conf, grub.cfg and grubenv from a grammar.
 
 The constructs the tool models (keywords in any case, TAB or spaces, CRLF,
 DEFAULT/ONTIMEOUT/PROMPT/TIMEOUT/IMPLICIT/INCLUDE, labels of any case,

@@ -3,8 +3,10 @@ import itertools
 
 
 def safe_pairs(releases):
-    """The (kernel, initrd) files of kernels the fixture gave an OVS module."""
-    return {("/boot/vmlinuz-%s" % r, "/boot/initrd-%s.img" % r)
+    """The (kernel, initrd) files of kernels the fixture gave an OVS module
+    (a release), and pairs the fixture names as safe themselves."""
+    return {r if isinstance(r, tuple) else
+            ("/boot/vmlinuz-%s" % r, "/boot/initrd-%s.img" % r)
             for r in releases}
 
 
