@@ -59,20 +59,23 @@ def truncated(data, fraction):
 
 
 def _in_tree(kind, module, data, tag):
-    return kind(data, "site-packages-%s/rescue/%s.pyc" % (tag, module))
+    path = module.replace(".", "/") + ("/__init__" if module == "rescue"
+                                       else "")
+    return kind(data, "site-packages-%s/%s.pyc" % (tag, path))
 
 
 # (label, damage(data, tag)): each a module the demo loads, damaged in the
 # tree of the Python that runs it. A missing __init__.pyc is not among
 # them: the archive then runs its sources (site-packages/), as any Python
 # without its own tree does.
-MODULES = ["__init__", "preload", "cli", "quickparse", "zipmain",
-           "commands/rollback", "apply"]
+# (dotted names, so that a move of the modules renames them here too)
+MODULES = ["rescue", "rescue.preload", "rescue.cli", "rescue.quickparse",
+           "rescue.zipmain", "rescue.commands.rollback", "rescue.apply"]
 KINDS = [("flipped bits in", flipped), ("broken header of", header_broken),
          ("missing", missing)]
 DAMAGE = [("%s %s" % (label, module), partial(_in_tree, kind, module))
           for label, kind in KINDS for module in MODULES
-          if not (kind is missing and module == "__init__")]
+          if not (kind is missing and module == "rescue")]
 # Cut short, the archive has no directory left: only the launcher can say
 # so (a direct run is Python's own SyntaxError: see docs/install.md).
 TRUNCATED = [("truncated to %s%%" % (fraction * 100),
