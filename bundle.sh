@@ -34,7 +34,8 @@ usage="usage: sh ovs-rescue-bundle.sh --sha256 HEX [--root DIR] [--prefix DIR]
 
 exit codes: 0 installed or up to date (--probe: it answered), 1 with
 --check-only: an install would change something, 2 usage error,
-3 cannot install (nothing was changed)"
+3 cannot install (nothing was changed), 4 install.sh stopped part-way
+(it names the parts replaced; run the bundle again to finish)"
 
 bundle_id=@BUNDLE_ID@
 marker=@PAYLOAD_MARKER@
