@@ -10,7 +10,7 @@ and zlib source packages (with Debian's patches and ours from runtime-src/),
 compiled by zig cc from PyPI. Every input is pinned below; the interpreters
 are cached outside the clone under a hash of those inputs, so a rerun takes
 seconds. Run as root on Debian (it adds deb-src entries to a private apt
-state and installs build tools with apt-get); facts: shared RUNTIME.md.
+state and installs build tools with apt-get); facts: docs/runtime.md.
 """
 import argparse
 import hashlib

@@ -2,7 +2,7 @@
 
 A layout is chosen from what the boot loader's next entry names (the
 kernel link) and which boot loader it is; a new generation is one row
-here and its tests. See DOMAIN.md for the facts behind each row.
+here and its tests. docs/domain.md has the facts behind each row.
 """
 from rescue.records import record
 

@@ -83,7 +83,7 @@ def _moves(links, targets):
 
 
 def choose_rollback(facts, report, to=None):
-    """The plan for `rollback [--to REL]` (rules 0 to 5 of the README)."""
+    """The plan for `rollback [--to REL]` (rules 0 to 5 in docs/design.md)."""
     links = facts.boot.links
     if to is not None:
         to, message = resolve_to(report, to)

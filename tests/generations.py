@@ -1,4 +1,4 @@
-"""Fixture roots of each generation, from the facts in shared/DOMAIN.md.
+"""Fixture roots of each generation, from the facts in docs/domain.md.
 
 Real RPMs (the kernel package owning its image, short links and in-tree
 module, `Provides: kernel-uname-r`, the initrd as %ghost; kernel-alt with

@@ -54,7 +54,7 @@ def test_a_healthy_host_of_every_generation_is_ok(
     assert doc["layout"]["config"] is not None
 
 
-def test_the_xcpng_host_from_the_issue_is_no_longer_called_unsafe(
+def test_an_xcpng_8_3_host_with_its_module_is_safe_by_its_grub_entry(
         rpm_factory, root, capsys):
     gen.xs8_host(root, rpm_factory)
     code, out, _ = run_cli(capsys, "check", "--root", root,

@@ -148,10 +148,11 @@ def test_a_python3_on_path_in_a_folder_with_a_space_is_the_one_launched(
 
 # The property -----------------------------------------------------------
 
-# What the issue lists (quotes, spaces, newlines, `*`, `$()`, backticks, a
-# leading `-`, `..`), shell operators, globs and a tab. A control character
-# (newline, tab) anywhere is refused; the rest must reach a whole install
-# through a quoted launcher, so the property checks the share that does.
+# What breaks a careless shell script (quotes, spaces, newlines, `*`, `$()`,
+# backticks, a leading `-`, `..`), shell operators, globs and a tab. A
+# control character (newline, tab) anywhere is refused; the rest must reach
+# a whole install through a quoted launcher, so the property checks the
+# share that does.
 HOSTILE = ["'", '"', " ", "*", "$(pwned)", "`pwned`", "-", "..", "\n",
            ";", "&", "|", ";rm-victim canary;", "touch PWNED", "a", "b",
            "\\", "~", "?", "[a]", "#", "$HOME", "-rf ", "'$(touch PWNED)'"]

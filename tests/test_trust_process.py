@@ -200,7 +200,7 @@ def test_ctrl_c_while_the_tool_starts_is_one_line_and_130(
         host, python36, zipapp, part):
     # -P: only the archive's syscalls count, so the signal comes while our
     # code is imported from it (zipimport reopens it for each module), after
-    # Python's own start-up, which no code of ours can guard (README).
+    # Python's own start-up, which no code of ours can guard (docs/install.md).
     argv = ["check", "--root", host, "--running-kernel", K835]
     opens = archive_opens(python36, zipapp, argv)
     assert opens >= 8

@@ -21,8 +21,8 @@ from tests.hosts import DBPATH, K835, K847, Kernel
 # the kernel it runs (a chroot cannot change `uname -r`: the inventory
 # names it, see harness.Fleet.inventory).
 GENERATIONS = {
-    # ... and one without sha256sum, which the issue says a CentOS 5 dom0
-    # may lack: the bundle then checks itself with its own runtime.
+    # ... and one without sha256sum, as CentOS 5's coreutils has none (a
+    # 5.6-6.2 dom0): the bundle then checks itself with its own runtime.
     "xs62": {"python": (), "arch": "i686", "old_sshd": True, "running": K835,
              "missing": ("sha256sum",),
              "release": "XenServer release 6.2.0-70446c (xenenterprise)"},
