@@ -6,7 +6,8 @@ from tests import generations as gen
 from tests.hosts import K835, K847, K_OLD, Rpm, run_cli
 from tests.upgrades import (GOOD, K_NEW, built, kernel, kernel_xen_rpm,
                             missing_name, module_candidate, ovs_candidate,
-                            on_xs62, preflight, refused_by_both, xs62)
+                            on_xs62, preflight, refused_by_both, xs62,
+                            xs65_modules)
 
 
 # -- warnings ---------------------------------------------------------------
@@ -148,13 +149,6 @@ def test_the_zipapp_answers_under_the_oldest_python(
 
 
 # -- 6.5: an out-of-tree module package, Requires: kernel-uname-r ---------
-
-def xs65_modules(version, uname=gen.XS65_UNAME):
-    return Rpm("openvswitch-modules", version, "1", ((
-        "/lib/modules/%s/extra/openvswitch/openvswitch.ko" % uname,
-        sample.module_elf(uname)),), requires=("kernel-uname-r = %s" % uname,),
-        arch="x86_64")
-
 
 @pytest.mark.parametrize("with_modules, code", [(True, 0), (False, 1)])
 def test_on_65_the_out_of_tree_module_of_the_new_build_is_needed(

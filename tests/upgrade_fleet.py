@@ -9,9 +9,8 @@ from tests.conftest import REPO
 from tests.fleet.bundle import real_bundle, runtime_missing  # noqa: F401
 from tests.fleet.play import run_playbook
 from tests.hosts import DBPATH, K835, K847, OVS_BUILD, install_rpms
-from tests.test_preflight_hosts import xs65_modules
 from tests.upgrades import (kernel_xen_rpm, module_candidate,
-                            ovs_candidate)
+                            ovs_candidate, xs65_modules)
 
 PLAYBOOK = os.path.join(REPO, "ansible", "upgrade.yml")
 STANDINS = os.path.join(REPO, "tests", "standins")

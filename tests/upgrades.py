@@ -1,7 +1,8 @@
 """Candidate packages of an OVS upgrade and the 6.2 hosts they go on."""
 import json
 
-from rescue import naming
+from rescue import naming, sample
+from tests import generations as gen
 from tests.hosts import (K835, K847, K_OLD, OVS_BUILD, Kernel, Rpm,
                          module_rpm, ovs_rpm, run_cli)
 
@@ -25,6 +26,14 @@ def module_candidate(release, build=NEW, arch="i386", legacy=False):
 
 def ovs_candidate(build=NEW, arch="i386", legacy=False):
     return ovs_rpm(build)._replace(arch=arch, legacy=legacy)
+
+
+def xs65_modules(version, uname=gen.XS65_UNAME):
+    """6.5's out-of-tree module package, Requires: kernel-uname-r."""
+    return Rpm("openvswitch-modules", version, "1", ((
+        "/lib/modules/%s/extra/openvswitch/openvswitch.ko" % uname,
+        sample.module_elf(uname)),), requires=("kernel-uname-r = %s" % uname,),
+        arch="x86_64")
 
 
 def xs62(make_host, kernels=(K_OLD, K835, K847), pending=K847):
