@@ -69,8 +69,9 @@ def _in_tree(kind, module, data, tag):
 # them: the archive then runs its sources (site-packages/), as any Python
 # without its own tree does.
 # (dotted names, so that a move of the modules renames them here too)
-MODULES = ["rescue", "rescue.preload", "rescue.cli", "rescue.quickparse",
-           "rescue.zipmain", "rescue.commands.rollback", "rescue.apply"]
+MODULES = ["rescue", "rescue.preload", "rescue.cli",
+           "rescue.quickparse", "rescue.zipmain",
+           "rescue.commands.rollback", "rescue.apply"]
 KINDS = [("flipped bits in", flipped), ("broken header of", header_broken),
          ("missing", missing)]
 DAMAGE = [("%s %s" % (label, module), partial(_in_tree, kind, module))
