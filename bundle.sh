@@ -118,19 +118,24 @@ report() {
   fi
 }
 
+# Whether the nearest existing folder of $root$prefix ($dir) is writable;
+# if not, says so as an error line.
+writable_target() {
+  dir=$root$prefix
+  while [ ! -e "$dir" ] && [ "$dir" != / ]; do dir=$(dirname -- "$dir"); done
+  [ -w "$dir" ] && return 0
+  say "ovs-rescue bundle: error: $dir is read-only: nothing can be staged\
+ in $prefix; remount it read-write; nothing was changed"
+  return 1
+}
+
 # Whether $root$prefix takes what install.sh would write there (the zipapp
 # and, when staged, this arch's runtime): its nearest existing folder is
 # writable and has room for them. install.sh writes each part beside the
 # old one and renames it, part after part, so a full /boot would stop it
 # between two parts. Says why not, as an error line, and fails.
 room_for_install() {
-  dir=$root$prefix
-  while [ ! -e "$dir" ] && [ "$dir" != / ]; do dir=$(dirname -- "$dir"); done
-  if [ ! -w "$dir" ]; then
-    say "ovs-rescue bundle: error: $dir is read-only: nothing can be staged\
- in $prefix; remount it read-write; nothing was changed"
-    return 1
-  fi
+  writable_target || return 1
   set -- "$tmp/b/ovs-rescue.pyz"
   [ "$python" != "$prefix/runtime/python3" ] ||
     set -- "$@" "$tmp/b/runtime/$arch"
@@ -238,6 +243,8 @@ main() {
     fi
     section probe
     say "arch=$arch" "staged=${staged:-none}" "current=$current"
+    # A bundle sent to a read-only /boot would only be refused there.
+    [ "$current" = yes ] || writable_target || say "writable=no"
     if [ "$current" = yes ] || ! $stage; then
       report "$hash_python" "$root$prefix/ovs-rescue.pyz"
     fi

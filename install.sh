@@ -3,8 +3,10 @@
 # /boot/ovs-rescue/ovs-rescue.pyz), the bundled Python for the host's
 # architecture (/boot/ovs-rescue/runtime/python3), a launcher,
 # /usr/local/sbin/ovs-rescue, and the man page beside the zipapp,
-# /usr/local/share/man/man8/ovs-rescue.8. Idempotent, atomic (temp file +
-# rename), and it runs `check` at the end.
+# /usr/local/share/man/man8/ovs-rescue.8. Idempotent; each part atomic
+# (staged beside its place and checked, then renamed over the old one, all
+# staged before any is renamed); it runs `check` at the end. docs/install.md
+# says what it guarantees.
 # POSIX sh on purpose: XenServer 6.x dom0 has an old bash and no Python 3.
 set -u
 unset CDPATH
@@ -31,7 +33,9 @@ exit codes:
   0  installed, or already up to date (with --check-only: up to date)
   1  --check-only: an install would change something
   2  usage error
-  3  cannot install (nothing was changed)"
+  3  cannot install (nothing was changed)
+  4  failed part-way: the parts already replaced are named, the rest is
+     as it was; run install.sh again to finish"
 
 say() { printf '%s\n' "$@"; }   # one line each argument
 nl='
@@ -408,13 +412,12 @@ except KeyboardInterrupt:
 except Exception as error:              # what a damaged archive raises
     why = "%s: %s" % (type(error).__name__, error)
     try:
-        from rescue.zipmain import damage_reason
-        why = damage_reason(error) or why
+        from rescue.zipmain import damage_reason, say_damaged
     except Exception:
-        pass
-    sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
-                     "it\n" % (archive, why))
-    sys.exit(3)
+        sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
+                         "it\n" % (archive, why))
+        sys.exit(3)
+    sys.exit(say_damaged(archive, damage_reason(error) or why))
 exit_now(main())' "$archive" "$@"
 EOF
 }
@@ -465,9 +468,8 @@ if $check_only; then
 fi
 
 # Every folder that will be written must be safe before anything is: a
-# refusal half-way would leave a new zipapp beside an old launcher and
-# still say "nothing was changed". A folder not made yet is judged by
-# the nearest one above it that exists.
+# refusal half-way would leave a new zipapp beside an old launcher. A
+# folder not made yet is judged by the nearest one above it that exists.
 existing() {
   dir=$1
   while [ ! -e "$dir" ] && [ "$dir" != / ]; do dir=$(dirname -- "$dir"); done
@@ -483,119 +485,220 @@ for what in $changes; do
   fi
 done
 
+# Whether what is at $1 is not what install.sh puts there ($2: "file", a
+# regular file, or "link", a symlink to a runtime.* folder beside it),
+# with $kind saying what it is. rename(2) would move a file into a folder
+# there, and a fifo, a device or a symlink is not install.sh's to replace.
+in_the_way() {
+  if [ -L "$1" ]; then
+    _to=$(readlink -- "$1") || _to=/
+    case $2:$_to in link:*/*) ;; link:runtime.?*) return 1 ;; esac
+    kind="a symlink to $_to"
+  elif [ ! -e "$1" ]; then return 1
+  elif [ -d "$1" ]; then kind="a folder"
+  elif [ -p "$1" ]; then kind="a fifo"
+  elif [ -b "$1" ] || [ -c "$1" ]; then kind="a device"
+  elif [ -f "$1" ]; then [ "$2" = link ] || return 1; kind="a file"
+  else kind="not a regular file"
+  fi
+  return 0
+}
+# The same for the temp names this run will use in folder $1 (sets
+# $leftover): only a run killed half-way under the same pid leaves
+# anything there, and what it leaves is swept like other leftovers.
+temp_in_the_way() {
+  for _s in pyz:file runtime:folder link:link launcher:file 8:file; do
+    leftover=$1/.ovs-rescue-install.$$.${_s%:*}
+    case $_s in
+      *:folder) [ -L "$leftover" ] || [ ! -e "$leftover" ] ||
+                [ -d "$leftover" ] || { kind="not a folder"; return 0; } ;;
+      *) if in_the_way "$leftover" "${_s#*:}"; then return 0; fi ;;
+    esac
+  done
+  return 1
+}
+for what in $changes; do
+  case $what in
+    zipapp) set -- "$target" file "$target_dir" ;;
+    runtime) set -- "$runtime_link" link "$target_dir" ;;
+    launcher) set -- "$launcher" file "$launcher_dir" ;;
+    manpage) set -- "$man_page" file "$man_dir" ;;
+  esac
+  if in_the_way "$1" "$2"; then
+    die 3 "$1 is $kind, not what install.sh writes there; move it away" \
+      "(nothing was changed)"
+  fi
+  if temp_in_the_way "$3"; then
+    die 3 "$leftover is $kind, not a temp file install.sh left; move it" \
+      "away (nothing was changed)"
+  fi
+done
+
 umask 022
-# The temp names this run uses (temp_beside), in the folders it writes.
+# Two steps, so that "nothing was changed" is said only when true: every
+# part is first staged under a temp name beside where it goes (.ovs-rescue-
+# install.<pid>.*), copied and checked; only then is each renamed over the
+# old one. A failure while staging removes the temps and the folders this
+# run made, and exits 3; rename(2) moves one part at a time, so a failure
+# among the renames names the parts already replaced and exits 4.
+replaced=                               # the parts renamed into place
+made_dirs=                              # folders this run made, deepest first
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
   for dir in "$target_dir" "$launcher_dir" "$man_dir"; do
-    rm -rf -- "$dir/.ovs-rescue-install.$$" "$dir/.ovs-rescue-install.$$.link"
+    rm -rf -- "$dir/.ovs-rescue-install.$$".*
   done
+  [ -z "$made_dirs" ] || while IFS= read -r dir; do
+    [ -z "$dir" ] || rmdir -- "$dir" 2>/dev/null
+  done <<DIRS
+$made_dirs
+DIRS
 }
 trap cleanup EXIT
-trap 'exit 3' HUP INT TERM
+trap 'not_finished "interrupted"' HUP INT TERM
 
-# A temp name beside dest, ready to be renamed over it: an interrupted
-# install leaves the old version whole. Sets $tmp; leftovers of an earlier
-# interrupted install are swept.
+# Exit on a failure among the renames, saying what they changed.
+not_finished() {
+  [ -n "$replaced" ] || die 3 "$*; the old version is still in place:" \
+    "nothing was changed"
+  die 4 "$*; replaced already:$replaced; the rest is as it was: run" \
+    "install.sh again to finish"
+}
+stage_failed() { die 3 "$*; nothing was changed"; }
+
+# The temp name beside dest for one part: sets $tmp. Its folder is made
+# (and remembered), checked, and swept of an earlier run's leftovers.
 temp_beside() {
   dir=$(dirname -- "$1")
-  mkdir -p -- "$dir" || die 3 "cannot create $dir"
+  _d=$dir _new=
+  while [ ! -e "$_d" ] && [ ! -L "$_d" ]; do
+    _new=$_new$_d$nl
+    _d=$(dirname -- "$_d")
+  done
+  mkdir -p -- "$dir" || stage_failed "cannot create $dir"
+  made_dirs=$_new$made_dirs
   if unsafe_path "$dir"; then
     die 3 "refusing to install into $dir: $why; fix it or pass --prefix"
   fi
-  rm -rf -- "$dir"/.ovs-rescue-install.*
-  tmp=$dir/.ovs-rescue-install.$$
+  for _t in "$dir"/.ovs-rescue-install.*; do
+    case $_t in "$dir/.ovs-rescue-install.$$".*) ;; *)
+      rm -rf -- "$_t" || stage_failed "cannot remove $_t" ;;
+    esac
+  done
+  tmp=$dir/.ovs-rescue-install.$$.$2
 }
 
-# Rename the written temp file over dest, after it reached the disk.
-commit_file() {
-  if ! { chmod "${2:-0755}" -- "$tmp" && sync && mv -f -- "$tmp" "$1"; }; then
-    die 3 "cannot move $tmp to $1; the old version is still in place"
-  fi
-  say "installed $1"
-}
-
-# Copy a file to $tmp and check the copy's sha256 against $1.
+# Copy a file to $tmp, mode $3, and check the copy's sha256 against $2.
 copy_checked() {
-  cat -- "$1" > "$tmp" || die 3 "cannot write $tmp"
+  failure=$(cat -- "$1" 2>&1 > "$tmp") ||
+    stage_failed "cannot write $tmp (${failure##*: })"
   got=$(sha256 "$tmp")
-  [ "$got" = "$2" ] || die 3 "copy of $1 has sha256 $got, not $2; the disk" \
-    "may be full or failing: nothing was changed"
+  [ "$got" = "$2" ] || stage_failed "copy of $1 has sha256 $got, not $2;" \
+    "the disk may be full or failing"
+  chmod "$3" -- "$tmp" || stage_failed "cannot chmod $tmp"
 }
 
-if [ "${changes#* zipapp}" != "$changes" ]; then
-  temp_beside "$target"
-  copy_checked "$archive" "$want"
-  commit_file "$target"
-else
-  say "unchanged: $target"
-fi
-say "  sha256 $want"
+# rename(2) $1 over $2 (never into a folder there); $failure says why not.
+moved() {
+  failure=$(mv -f -T -- "$1" "$2" 2>&1) && return 0
+  failure=${failure##*: }
+  return 1
+}
+# Rename staged $1 over $2, said.
+commit_file() {
+  moved "$1" "$2" || not_finished "cannot move $1 to $2 ($failure)"
+  replaced="$replaced $2"
+  say "installed $2"
+}
+
+case $changes in *zipapp*)
+  temp_beside "$target" pyz
+  zipapp_tmp=$tmp
+  copy_checked "$archive" "$want" 0755 ;;
+esac
 
 # The runtime is a folder runtime.<hash of its manifest>, checked, synced,
 # then made current by renaming a symlink `runtime` over the old one: an
 # install killed at any point leaves one whole runtime behind the link.
-if [ "${changes#* runtime}" != "$changes" ]; then
-  [ ! -d "$runtime_link" ] || [ -L "$runtime_link" ] || die 3 \
-    "$runtime_link is a folder install.sh did not make; move it away"
-  temp_beside "$runtime_link"
-  mkdir -- "$tmp" || die 3 "cannot create $tmp"
+case $changes in *runtime*)
+  temp_beside "$runtime_link" runtime
+  mkdir -- "$tmp" || stage_failed "cannot create $tmp"
   staged=$tmp
   for name in $runtime_files; do
     tmp=$staged/$name
     sum=${manifest%%"  $name
 "*}
-    copy_checked "$runtime_src/$name" "${sum##*"
-"}"
     mode=0644; [ ! -x "$runtime_src/$name" ] || mode=0755
-    chmod "$mode" -- "$tmp" || die 3 "cannot chmod $tmp"
+    copy_checked "$runtime_src/$name" "${sum##*"
+"}" "$mode"
   done
   if ! { printf %s "$manifest" > "$staged/SHA256SUMS" &&
          chmod 0644 -- "$staged/SHA256SUMS" && chmod 0755 -- "$staged"; }; then
-    die 3 "cannot write $staged/SHA256SUMS"
+    stage_failed "cannot write $staged/SHA256SUMS"
   fi
   "$staged/python3" -c 'import sys; sys.exit(sys.version_info < (3, 6))' \
-    >/dev/null 2>&1 || die 3 "the staged copy $staged/python3 does not" \
-    "run; the disk may be full or failing: nothing was changed"
+    >/dev/null 2>&1 || stage_failed "the staged copy $staged/python3 does" \
+    "not run; the disk may be full or failing"
   name=runtime.$(sha256 "$staged/SHA256SUMS" | cut -c1-16)
   current=$(readlink -- "$runtime_link" 2>/dev/null) || current=
   [ "$name" != "$current" ] || name=$name.$$      # the current one, damaged
+  link_tmp=$target_dir/.ovs-rescue-install.$$.link
+  ln -s -- "$name" "$link_tmp" || stage_failed "cannot create $link_tmp" ;;
+esac
+
+case $changes in *launcher*)
+  temp_beside "$launcher" launcher
+  launcher_tmp=$tmp
+  { launcher_text > "$tmp" && chmod 0755 -- "$tmp"; } ||
+    stage_failed "cannot write $tmp" ;;
+esac
+
+case $changes in *manpage*)
+  temp_beside "$man_page" 8
+  man_tmp=$tmp
+  copy_checked "$man_src" "$man_want" 0644 ;;
+esac
+# Everything staged reaches the disk before any of it is renamed in.
+[ -z "$changes" ] || sync || stage_failed "sync failed"
+
+case $changes in
+  *zipapp*) commit_file "$zipapp_tmp" "$target" ;;
+  *) say "unchanged: $target" ;;
+esac
+say "  sha256 $want"
+
+case $changes in *runtime*)
   rm -rf -- "${target_dir:?}/$name"
-  if ! { sync && mv -f -T -- "$staged" "$target_dir/$name"; }; then
-    die 3 "cannot move $staged to $target_dir/$name"
+  moved "$staged" "$target_dir/$name" ||
+    not_finished "cannot move $staged to $target_dir/$name ($failure)"
+  if ! { sync && moved "$link_tmp" "$runtime_link"; }; then
+    rm -rf -- "${target_dir:?}/$name"
+    not_finished "cannot point $runtime_link at $name (${failure:-sync" \
+      "failed}; the old runtime is still in place)"
   fi
-  tmp=$target_dir/.ovs-rescue-install.$$.link
-  if ! { ln -s -- "$name" "$tmp" && sync &&
-         mv -f -T -- "$tmp" "$runtime_link"; }; then
-    die 3 "cannot point $runtime_link at $name; the old runtime is still" \
-      "in place"
-  fi
+  replaced="$replaced $runtime_link"
   for old in "$target_dir"/runtime.*; do
     [ "$old" = "$target_dir/$name" ] || rm -rf -- "$old"
   done
-  say "installed $runtime_link ($arch)"
-elif [ -n "$runtime_src" ]; then
-  say "unchanged: $runtime_link ($arch)"
-fi
+  say "installed $runtime_link ($arch)" ;;
+*) [ -z "$runtime_src" ] || say "unchanged: $runtime_link ($arch)" ;;
+esac
 
-if [ "${changes#* launcher}" != "$changes" ]; then
-  temp_beside "$launcher"
-  launcher_text > "$tmp" || die 3 "cannot write $tmp"
-  commit_file "$launcher"
-else
-  say "unchanged: $launcher"
-fi
+case $changes in
+  *launcher*) commit_file "$launcher_tmp" "$launcher" ;;
+  *) say "unchanged: $launcher" ;;
+esac
 
-if [ "${changes#* manpage}" != "$changes" ]; then
-  temp_beside "$man_page"
-  copy_checked "$man_src" "$man_want"
-  commit_file "$man_page" 0644
-elif [ -n "$man_want" ]; then
-  say "unchanged: $man_page"
+case $changes in
+  *manpage*) commit_file "$man_tmp" "$man_page" ;;
+  *) if [ -n "$man_want" ]; then say "unchanged: $man_page"
+     else man_skipped; fi ;;
+esac
+if [ -n "$changes" ]; then
+  sync                                  # the renames, too
 else
-  man_skipped
+  say "nothing changed"
 fi
-[ -n "$changes" ] || say "nothing changed"
 
 # The verdict of the installed copy, as the operator will see it.
 say ""

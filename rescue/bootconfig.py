@@ -114,14 +114,25 @@ def read_boot_loader(root, firmware=None, live=False):
                 "extlinux --once %r (in the ADV of %s): syslinux boots it "
                 "next, once, before its config" % (once, EXTLINUX_INSTALLED)))
         includes = _includes(root, path, text)
-        version = extlinux_version(root)
+        version = extlinux_version(root) if _without_default(
+            path, text, includes) else None
         if version:
             note = "; ".join(n for n in (note, version) if n)
     return BootLoaderFiles(path, kind, text, env_text, note, includes)
 
 
+def _without_default(path, text, includes):
+    """Does the config lack DEFAULT and UI, the one place where the
+    syslinux versions part (6.04 boots nothing, 3.86 a `linux`)?"""
+    from rescue import extlinux
+    choice = extlinux.choose(path, text, includes.get)
+    why = choice.how or (choice.cannot_tell or ("", "", ""))[2]
+    return choice.entry is None and "no DEFAULT" in (why or "")
+
+
 def extlinux_version(root):
-    """A note naming the extlinux version in ldlinux.sys, or None."""
+    """A note naming the extlinux version in ldlinux.sys, or None: for a
+    config without DEFAULT, where the versions do not agree."""
     full = find_in_root(root, EXTLINUX_INSTALLED)
     if full is None:
         return None
@@ -135,8 +146,9 @@ def extlinux_version(root):
     if len(words) < 2:
         return None
     version = words[1].decode("ascii", "replace")
-    return ("extlinux %s (ldlinux.sys); its config is read by the rules "
-            "syslinux 3.86 and 6.04 share" % version)
+    return ("extlinux %s (ldlinux.sys): with no DEFAULT, syslinux 6.04 "
+            "boots nothing; older ones may boot a label or file named linux"
+            % version)
 
 
 def extlinux_boot_once(root):

@@ -9,7 +9,7 @@ CRC is checked too.
 import os
 import stat
 
-from rescue import bootimage, filedigest, naming
+from rescue import bootimage, filedigest
 from rescue.bootdir import Unresolved, resolve_in_root
 from rescue.bootfacts import BootFile, Boots
 
@@ -89,12 +89,6 @@ def boot_file(root, written, path, role, max_links, deep=False):
     version = bootimage.kernel_version(head) if role == "kernel" else None
     if problem:
         problem = "%s %s %s" % (role, found, problem)
-    elif version and naming.release_of_image(parts[-1]) is None:
-        # a copy (vmlinuz-fallback): the modules of its release may be
-        # another build's, and no package vouches for the file
-        problem = ("kernel %s is release %s, not /boot/vmlinuz-%s: whether "
-                   "that release's modules fit it is not known"
-                   % (found, version, version))
     return BootFile(written, found, problem, version)
 
 

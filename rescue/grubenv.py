@@ -1,4 +1,4 @@
-"""A GRUB environment block (grubenv), read as GRUB 2.06's load_env reads it: pure.
+"""A GRUB environment block (grubenv), read as GRUB 2.06's load_env does: pure.
 
 As grub-core/lib/envblk.c: the file (of any size) must start with the
 signature line, else load_env sets nothing. After it, a line starting

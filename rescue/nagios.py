@@ -13,8 +13,15 @@ _STATE = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL",
 
 
 def plugin_line(code, summary, perfdata=""):
-    line = "OVS-RESCUE %s - %s" % (_STATE[code], summary)
+    line = "OVS-RESCUE %s - %s" % (_STATE[code], plugin_text(summary))
     return line + (" | " + perfdata if perfdata else "")
+
+
+def plugin_text(text):
+    """text fit for the plugin line: a `|` would start perfdata and a
+    control character (a newline) end the line, so each becomes `?`."""
+    return "".join("?" if char == "|" or ord(char) < 32 or ord(char) == 127
+                   else char for char in text)
 
 
 def perfdata(report):

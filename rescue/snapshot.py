@@ -115,6 +115,18 @@ def load_snapshot(path):
     return document
 
 
+class Damaged(ValueError):
+    """A part of a snapshot is not what `ovs-rescue snapshot` writes; the
+    text says which, in the tool's words."""
+
+
+def _object(value, what):
+    """value when it is a JSON object, else Damaged naming what it is."""
+    if not isinstance(value, dict):
+        raise Damaged("%s is not an object" % what)
+    return value
+
+
 def check_replay_options(root, dbpath, package_list, command, dry_run):
     """--snapshot stands for --root, --dbpath and --packages, and never writes."""
     if root != "/" or package_list or dbpath != rpmdb.DEFAULT_DBPATH:
@@ -135,20 +147,34 @@ def replay_facts(path, running=None):
                             "release" % (path, running))
     try:
         return facts_of(document, running, path)
-    except (KeyError, TypeError, AttributeError, ValueError, OSError,
-            RecursionError) as error:
-        raise CannotInspect("snapshot %s is incomplete or damaged (%s: %s)"
-                            % (path, type(error).__name__, error))
+    except Damaged as error:
+        why = str(error)
+    except KeyError as error:
+        why = "it has no %s" % error.args[0] if error.args else "a part is " \
+            "missing"
+    except (TypeError, AttributeError, ValueError, OSError,
+            RecursionError):                # not Python's words: say ours
+        why = "a part holds a value of the wrong kind"
+    raise CannotInspect("snapshot %s is incomplete or damaged (%s); make it "
+                        "again with ovs-rescue snapshot" % (path, why))
 
 
 def facts_of(document, running, source):
     """HostFacts from a snapshot document: the pure half of a replay."""
     entries = _boot_entries(document["boot"])
     next_boot = bootloader.next_boot_of(_loader_files(document))
-    next_boot = next_boot._replace(boots=bootfacts.boots_of_document(
-        document.get("boots")))
+    boots = document.get("boots")
+    try:
+        next_boot = next_boot._replace(boots=bootfacts.boots_of_document(
+            boots if boots is None else _object(boots, "boots")))
+    except KeyError as error:
+        raise Damaged("boots has no %s" % error.args[0])
+    except TypeError:
+        raise Damaged("boots holds something not a boot file")
     boot = _boot_facts(entries, next_boot)
     text = document.get("journal")
+    if text is not None and not isinstance(text, str):
+        raise Damaged("its journal is not text")
     try:
         changes = journal.parse_journal(text) if text else ()
     except (ValueError, RecursionError) as error:
@@ -156,22 +182,22 @@ def facts_of(document, running, source):
                             % (source, error))
     listing = document["packages"]
     if not isinstance(listing, str):
-        raise TypeError("packages is not a listing")
+        raise Damaged("packages is not a listing")
     found, _ = rpmdb.parse_query_output(listing)
     names = rpmdb.wanted_names(facts.releases_of(boot, running))
     packages = {name: found[name] for name in names if name in found}
     facts.require_ovs(packages, "snapshot %s" % source)
     modules = document["module_files"]
     if not isinstance(modules, dict):
-        raise TypeError("module_files is not an object")
+        raise Damaged("module_files is not an object")
     modprobe = document.get("modprobe") or {}
     if not isinstance(modprobe, dict) or not all(
             isinstance(p, str) for p in modprobe.values()):
-        raise TypeError("modprobe is not an object of paths")
+        raise Damaged("modprobe is not an object of paths")
     dep_problems = document.get("modules_dep_problems") or {}
     if not isinstance(dep_problems, dict) or not all(
             isinstance(p, str) for p in dep_problems.values()):
-        raise TypeError("modules_dep_problems is not an object of text")
+        raise Damaged("modules_dep_problems is not an object of text")
     return facts.assemble(None, None, boot, running, packages, changes,
                           lambda path: _module_file(modules, path), next_boot,
                           _markers(document.get("markers")), modprobe,
@@ -182,17 +208,17 @@ def _loader_files(document):
     """The BootLoaderFiles a snapshot saved (none: an older snapshot)."""
     saved = document.get("boot_loader") or {}
     if not isinstance(saved, dict):
-        raise TypeError("boot_loader is not an object")
+        raise Damaged("boot_loader is not an object")
     values = [saved.get(name) for name in bootloader.BootLoaderFiles._fields]
     includes = values.pop(5)
     if includes is not None and not (isinstance(includes, dict) and all(
             isinstance(t, str) for t in includes.values())):
-        raise TypeError("boot_loader includes is not an object of text")
+        raise Damaged("boot_loader includes is not an object of text")
     if not all(v is None or isinstance(v, str) for v in values):
-        raise TypeError("boot_loader holds something not text")
+        raise Damaged("boot_loader holds something not text")
     if values[1] not in (None, bootloader.EXTLINUX, bootloader.GRUB) or (
             values[0] is not None and values[2] is None):
-        raise ValueError("boot_loader is not one the tool saves")
+        raise Damaged("boot_loader is not one the tool saves")
     return bootloader.BootLoaderFiles(*values[:5], includes=includes,
                                       wanted=values[5])
 
@@ -200,27 +226,31 @@ def _loader_files(document):
 def _markers(saved):
     if saved is None:
         return bootfacts.NO_MARKERS
-    regenerate, pending = saved["regenerate"], saved["reboot_required"]
+    saved = _object(saved, "markers")
+    regenerate = saved.get("regenerate")
+    pending = saved.get("reboot_required")
     backend = saved.get("network_backend")
     if not (isinstance(regenerate, list) and isinstance(pending, list)
             and all(isinstance(x, str) for x in regenerate + pending)
             and (backend is None or isinstance(backend, str))):
-        raise TypeError("markers hold something not text")
+        raise Damaged("markers hold something not text")
     return bootfacts.Markers(frozenset(regenerate), tuple(pending), backend)
 
 
 def _boot_entries(entries):
     """name -> (kind, target) of the snapshot's /boot, checked for shape."""
     if not isinstance(entries, dict):
-        raise TypeError("boot is not an object")
+        raise Damaged("boot is not an object")
     checked = {}
     for name, entry in entries.items():
-        kind = entry["type"]
+        kind = _object(entry, "/boot entry %r" % name).get("type")
+        if not isinstance(kind, str):
+            raise Damaged("/boot entry %r has no type" % name)
         if "/" in name or name in ("", ".", "..") or kind not in _MODES:
-            raise ValueError("bad /boot entry %r" % name)
+            raise Damaged("bad /boot entry %r" % name)
         target = entry.get("target") if kind == "link" else None
         if kind == "link" and not isinstance(target, str):
-            raise ValueError("link %r has no target" % name)
+            raise Damaged("link %r has no target" % name)
         checked[name] = (kind, target)
     return checked
 
@@ -278,9 +308,12 @@ def _module_file(modules, path):
     module = modules.get(path) if path is not None else None
     if module is None:
         return facts.module_file_fact(path, "absent")
+    module = _object(module, "module file %s" % path)
     vermagic, problem = module.get("vermagic"), module.get("problem")
+    if module.get("type") not in list(_MODES) + ["absent"]:
+        raise Damaged("module file %s has no type the tool saves" % path)
     if vermagic is not None and not isinstance(vermagic, str):
-        raise TypeError("vermagic of %s is not a string" % path)
+        raise Damaged("vermagic of %s is not a string" % path)
     if module["type"] == "file" and vermagic is None and problem:
         return facts.ModuleFile(path, None, str(problem))   # the host's words
     return facts.module_file_fact(path, module["type"], vermagic)

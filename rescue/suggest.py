@@ -22,6 +22,14 @@ def clearer_usage_error(error, argv, parser, commands):
         name = word.partition("=")[0]
         if name.startswith("--") and name not in known:
             where = "of %s" % command if command else "before the command"
+            owners = [other for other in sorted(parser.command_parsers)
+                      if name in known_options(parser, other)]
+            if owners:          # a word of another command, not a typo
+                return UsageError("unrecognized option %s %s: it is an "
+                                  "option of %s only (see %s -h)" % (
+                                      name, where, " and ".join(owners),
+                                      " ".join(["ovs-rescue",
+                                                command or ""]).strip()))
             abbreviated = [option for option in known
                            if option.startswith(name)]
             return UsageError("unrecognized option %s %s%s (%ssee %s -h)" % (

@@ -133,12 +133,21 @@ def archive_damage(error, modules=sys.modules):
     return archive, reason
 
 
-def say_damaged(archive, reason):
-    """The one line for a damaged archive, on stderr; exit code 3."""
+def say_damaged(archive, reason, argv=None):
+    """The one line for a damaged archive, on stderr (on stdout as the
+    plugin's UNKNOWN for a monitor: --nagios or a word meant as it);
+    exit code 3."""
+    words = sys.argv[1:] if argv is None else argv
+    text = "%s is damaged (%s): reinstall it" % (archive, reason)
     try:
-        sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
-                         "it\n" % (archive, reason))
-        sys.stderr.flush()
+        if any(word.startswith("--nag") for word in words):
+            sys.stdout.write("OVS-RESCUE UNKNOWN - %s\n" % "".join(
+                "?" if char == "|" or ord(char) < 32 else char
+                for char in text))
+            sys.stdout.flush()
+        else:
+            sys.stderr.write("ovs-rescue: error: %s\n" % text)
+            sys.stderr.flush()
     except (OSError, ValueError):
         pass
     return 3

@@ -175,6 +175,9 @@ def tree_state(path):
                 state[rel] = ("link", os.readlink(full))
             elif os.path.isdir(full):
                 state[rel] = ("dir", oct(os.lstat(full).st_mode))
+            elif not os.path.isfile(full):      # a fifo or device: not read
+                state[rel] = ("special", oct(os.lstat(full).st_mode),
+                              os.lstat(full).st_rdev)
             else:
                 if name == "rpmdb.sqlite-shm":
                     # sqlite's shared-memory index, rewritten by every read

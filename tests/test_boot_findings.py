@@ -146,24 +146,27 @@ def test_extlinux_with_a_missing_kernel_boots_nothing_and_names_it(
     assert code == 1
 
 
-def test_a_kernel_not_named_for_its_release_is_unsafe(rpm_factory, root,
-                                                     capsys):
-    # the fallback entry's install-time copy: after an update in place its
-    # release's modules are another build's, and nothing says they fit it
-    gen.xs8_host(root, rpm_factory, default=3)
-    code, doc = check(capsys, root, running=gen.XS8_UNAME)
-    assert doc["layout"]["boots"]["kernel"]["file"] == "/boot/vmlinuz-fallback"
-    assert code == 1 and any("not /boot/vmlinuz-%s" % gen.XS8_UNAME in p
-                             for p in doc["problems"])
-
-
 def test_a_boot_once_command_in_the_adv_is_cannot_tell(rpm_factory, root,
                                                       capsys):
     xs62(root, rpm_factory)
     with_boot_once(root, "safe")
     code, doc = check(capsys, root)
     assert code == 1 and doc["layout"]["boots"] is None
-    assert "extlinux --once 'safe'" in doc["layout"]["cannot_tell"]["construct"]
+    construct = doc["layout"]["cannot_tell"]["construct"]
+    assert "extlinux --once 'safe'" in construct
+
+
+def test_the_extlinux_version_is_noted_only_where_versions_differ(
+        rpm_factory, root, capsys):
+    xs62(root, rpm_factory)
+    _, doc = check(capsys, root)
+    assert not any("ldlinux.sys" in n for n in doc["notes"])
+    conf = boot(root, "extlinux.conf")
+    text = open(conf).read()
+    open(conf, "w").write(text.replace("default xe", "# no default"))
+    _, doc = check(capsys, root)
+    assert any("extlinux 3.86 (ldlinux.sys)" in n and "no DEFAULT" in n
+               for n in doc["notes"])
 
 
 def test_a_stray_grub_cfg_on_an_extlinux_host_does_not_win(rpm_factory, root,

@@ -3,7 +3,7 @@ read from a copy or from standard input by each shell, checked before
 anything is installed, and gone from the temp folder afterwards.
 
 The bundled runtime is stood in for by bench/standin.py; over real SSH with
-the real runtime: tests/test_fleet.py.
+the real runtime: tests/test_fleet_ssh.py.
 """
 import gzip
 import hashlib

@@ -144,3 +144,35 @@ def test_a_pty_s_crlf_and_stray_lines_do_not_change_the_verdict(noise, crlf):
 def test_the_probe_script_keeps_its_code_without_comments():
     text = "#!/bin/sh\n# a comment\n  # indented\nset -u\n\nsay() { :; }\n"
     assert report.shell_text(text) == "set -u\nsay() { :; }\n"
+
+
+def load_summary_writer():
+    path = os.path.join(REPO, "ansible", "roles", "ovs_rescue",
+                        "action_plugins", "ovs_rescue_summary.py")
+    found = importlib.util.spec_from_file_location("ovs_rescue_summary", path)
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module.write_summary
+
+
+def test_the_summary_file_is_replaced_whole_and_only_when_it_changes(
+        tmp_path):
+    write_summary = load_summary_writer()
+    path = str(tmp_path / "ovs-rescue-fleet.json")
+    assert write_summary(path, {"unsafe": ["xs01"]}) is True
+    assert json.loads(open(path).read()) == {"unsafe": ["xs01"]}
+    assert oct(os.stat(path).st_mode & 0o777) == "0o644"
+    assert write_summary(path, {"unsafe": ["xs01"]}) is False
+    assert write_summary(path, {"unsafe": []}) is True
+    assert os.listdir(str(tmp_path)) == ["ovs-rescue-fleet.json"]
+
+
+def test_a_host_whose_boot_is_read_only_is_an_error_with_the_probes_line():
+    line = ("ovs-rescue bundle: error: /boot is read-only: nothing can be "
+            "staged in /boot/ovs-rescue; remount it read-write; nothing was "
+            "changed")
+    stdout = probe_output("no").replace(
+        "@ovs-rescue end", line + "\nwritable=no\n@ovs-rescue end")
+    answer = report.verdict([result(stdout), {"skipped": True}], "xs01")
+    assert answer["state"] == report.ERROR
+    assert answer["line"] == "xs01: cannot install: " + line

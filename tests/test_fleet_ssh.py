@@ -12,6 +12,7 @@ from tests.fleet import (OLD_SSHD_CLIENT_ARGS, HostSpec, missing, recap,
                          run_playbook, start_fleet)
 from tests.fleet.bundle import RUNTIME, real_bundle, runtime_missing
 from tests.fleet.play import ansible_2_16, pinned_ansible_playbook
+from tests.fleet.sshd import free_port
 from tests.hosts import tree_state
 
 SKIP = missing()
@@ -226,7 +227,10 @@ def test_a_second_run_changes_nothing_and_sends_no_bundle_where_staged(runs):
     assert all(line.changed == 0 for line in recap(output).values()), output
     sent = task_part(output, "Send the bundle")
     staged = set(runs.fleet.hosts) - UNWRITABLE
-    assert set(re.findall(r"^skipping: \[(\S+)\]", sent, re.M)) == staged
+    # Nor to a read-only /boot: the probe says so. A full one is only
+    # found full by the bundle, there.
+    assert set(re.findall(r"^skipping: \[(\S+)\]", sent, re.M)) == \
+        staged | {"xs8-ro"}
     assert output.count("[up to date]") == len(staged), output
     assert runs.boots["second"] == runs.boots["first"]
 
@@ -281,3 +285,50 @@ def test_copy_then_run_stages_and_a_second_run_changes_nothing(
     rc, out, err = fleet.ssh("xs65", command)
     assert rc == 0 and "unchanged: " in out, out
     assert not re.search(r"^installed ", out, re.M), out
+
+
+def test_xcp_ng_runs_the_check_with_its_own_python_36_when_named(
+        fleet, real_bundle_file, tmp_path):
+    inventory = fleet.inventory(tmp_path / "hosts.ini", hosts=["xs8-broken"],
+                                extra_vars={
+                                    "ovs_rescue_bundle": real_bundle_file[0],
+                                    "ovs_rescue_summary": "",
+                                    "ovs_rescue_python": "/usr/bin/python3"})
+    code, output = run_playbook(inventory, base=str(tmp_path))
+    assert code == 2 and recap(output)["xs8-broken"].changed == 1, output
+    assert "xs8-broken: UNSAFE to reboot: " in fatal_lines(output)["xs8-broken"]
+    root = fleet.host_root("xs8-broken")
+    assert not os.path.lexists(root + "/boot/ovs-rescue/runtime")
+    with open(root + "/usr/local/sbin/ovs-rescue") as launcher:
+        assert "/usr/bin/python3" in launcher.read()
+
+
+def test_an_unreachable_host_and_one_that_cannot_be_inspected_fail_naming_it(
+        fleet, real_bundle_file, tmp_path):
+    # xs70: its rpm database spoilt, so check cannot read it (exit 3);
+    # xs65: nothing listens where the inventory says it is.
+    database = fleet.host_root("xs70") + "/var/lib/rpm"
+    saved = {}
+    for name in os.listdir(database):
+        with open(os.path.join(database, name), "r+b") as spoilt:
+            saved[name] = spoilt.read()
+            spoilt.seek(0)
+            spoilt.write(b"\0" * 4096)
+    inventory = fleet.inventory(
+        tmp_path / "hosts.ini", hosts=["xs70", "xs65"],
+        ports={"xs65": free_port()},
+        extra_vars={"ovs_rescue_bundle": real_bundle_file[0],
+                    "ovs_rescue_summary": tmp_path / "summary.json"})
+    try:
+        code, output = run_playbook(inventory, base=str(tmp_path))
+    finally:
+        for name, data in saved.items():
+            with open(os.path.join(database, name), "wb") as restored:
+                restored.write(data)
+    assert code == 2 and failed_hosts(output) == {"xs70", "xs65"}, output
+    lines = fatal_lines(output)
+    assert lines["xs65"].startswith("xs65: unreachable: "), lines
+    assert lines["xs70"].startswith("xs70: cannot check (exit 3): "), lines
+    with open(str(tmp_path / "summary.json")) as written:
+        errors = json.load(written)["errors"]
+    assert sorted(entry["host"] for entry in errors) == ["xs65", "xs70"]

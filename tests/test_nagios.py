@@ -1,4 +1,5 @@
 """check --nagios: one plugin line, exit 0/1/2/3 by the plugin rules."""
+import os
 import re
 
 import pytest
@@ -54,3 +55,24 @@ def test_errors_are_unknown_on_stdout_with_exit_3(capsys, argv):
     code, out, err = run_cli(capsys, *argv)
     assert code == 3 and err == ""
     assert out.startswith("OVS-RESCUE UNKNOWN - ") and out.count("\n") == 1
+
+
+@pytest.mark.parametrize("root", ["/nonexistent/a|b=1;;;0",
+                                  "/nonexistent/a\nOVS-RESCUE OK - b",
+                                  "/nonexistent/a\rb\tc\x1bd"])
+def test_a_path_cannot_start_perfdata_or_split_the_line(capsys, root):
+    code, out, err = run_cli(capsys, "check", "--nagios", "--root", root)
+    assert code == 3 and err == ""
+    assert LINE.match(out.rstrip("\n")) and out.count("\n") == 1, out
+    assert "|" not in out
+
+
+def test_a_file_name_in_boot_cannot_start_perfdata(make_host, capsys):
+    root = make_host([Kernel(K847)], pending=K847)
+    with open(os.path.join(root, "boot", "vmlinuz-%s|x=9;;;0\nz" % K847),
+              "w") as odd:
+        odd.write("not a kernel\n")
+    code, out, err = run_cli(capsys, "check", "--nagios", "--root", root,
+                             "--running-kernel", K847)
+    assert err == "" and out.count("\n") == 1, out
+    assert LINE.match(out.rstrip("\n")) and out.count("|") == 1, out

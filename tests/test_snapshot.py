@@ -3,7 +3,7 @@ import json
 import os
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from rescue import rpmdb
 from tests.hosts import K835, K847, K_OLD, Kernel, OLD_BUILD, run_cli, tree_state
@@ -201,3 +201,68 @@ def test_a_snapshot_link_leading_nowhere_is_judged_not_a_crash(
     path.write_text(json.dumps(document))
     code, out, err = run_cli(capsys, "check", "--snapshot", path)
     assert code == 1 and err == "" and out.startswith("UNSAFE")
+
+
+# Python's own words, which a refusal must never be in.
+PYTHON_WORDS = ("Error", "NoneType", "' object", "indices", "unhashable",
+                "subscriptable", "iterable", "attribute", "argument")
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6)
+REMOVED = object()
+
+
+def places(document, at=()):
+    """Every key path in document, down to three levels."""
+    found = []
+    if isinstance(document, dict) and len(at) < 3:
+        for key, value in document.items():
+            found.append(at + (key,))
+            found.extend(places(value, at + (key,)))
+    return found
+
+
+def changed_at(document, place, value):
+    """A copy of document with the value at place replaced (or removed)."""
+    copy = json.loads(json.dumps(document))
+    holder = copy
+    for key in place[:-1]:
+        holder = holder[key]
+    if value is REMOVED:
+        del holder[place[-1]]
+    else:
+        holder[place[-1]] = value
+    return copy
+
+
+def test_a_snapshot_damaged_anywhere_is_refused_in_the_tools_words(
+        host, capsys, tmp_path):
+    """Fuzzed: any value at any place of a real snapshot, or none there.
+    A replay then judges it or refuses it in one line of its own."""
+    document = json.loads(open(snapshot_of(capsys, host, tmp_path)).read())
+    keys = sorted(places(document), key=repr)
+    refused, unnamed = [], []
+
+    @settings(max_examples=300, derandomize=True, deadline=None)
+    @given(place=st.sampled_from(keys),
+           value=st.one_of(st.just(REMOVED), JSON_VALUES))
+    def each(place, value):
+        path = tmp_path / "fuzzed.json"
+        path.write_text(json.dumps(changed_at(document, place, value)))
+        for command in (["check"], ["rollback", "--dry-run"]):
+            code, out, err = run_cli(capsys, *command + ["--snapshot", path])
+            assert code in (0, 1, 3), (place, value, err)
+            if code == 3:
+                assert out == "" and len(err.splitlines()) == 1, err
+                assert "internal" not in err, (place, value, err)
+                assert not any(w in err for w in PYTHON_WORDS), (place, err)
+                refused.append(err)
+                if "wrong kind" in err:     # the words that name no part
+                    unnamed.append((place, value))
+
+    each()
+    assert refused                  # the fuzzer reached the refusals
+    assert unnamed == []            # and each refusal names the part

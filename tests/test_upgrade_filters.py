@@ -106,3 +106,11 @@ def test_with_the_reload_left_for_a_reboot_only_the_check_counts():
     assert filters.verify(old_running, "1.12.0", "", reloaded=False) == []
     assert filters.verify(dict(old_running, check="1"), "1.12.0", "",
                           reloaded=False)
+
+
+@pytest.mark.parametrize("value, words", [
+    (["tc", "ha"], ["tc", "ha"]), ("tc,ha", ["tc", "ha"]),
+    ("['tc', 'ha']", ["tc", "ha"]), ("/srv/ovs/", ["/srv/ovs/"]),
+    ("", []), (None, [])])
+def test_lists_come_as_lists_or_as_an_ini_inventorys_strings(value, words):
+    assert filters.words(value) == words

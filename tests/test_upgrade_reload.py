@@ -172,3 +172,21 @@ def test_the_result_is_renamed_into_place_never_written_there(tmp_path):
     assert [c for c in calls if "rename" in c and '"%s.tmp.' % result in c
             and '"%s"' % result in c and c.rstrip().endswith("= 0")]
     assert "rc=0" in (state / "reload.result").read_text()
+
+
+def test_a_start_repeated_with_its_id_is_answered_not_run_twice(bin_dir,
+                                                                tmp_path):
+    """What an ssh client retrying the start after the drop must get."""
+    state, runs = str(tmp_path / "state"), tmp_path / "runs"
+    command = ["sh", "-c", "echo run >> %s; sleep 1" % runs]
+    start = ["start", "--state-dir", state, "--id", "play-1", "--"] + command
+    assert reload(bin_dir, *start)[0] == 0
+    rc, out, _ = reload(bin_dir, *start)                 # while it runs
+    assert rc == 0 and out.startswith("started id=play-1 already")
+    assert wait_done(bin_dir, state)["id"] == "play-1"
+    rc, out, _ = reload(bin_dir, *start)                 # after it ended
+    assert rc == 0 and "already" in out
+    assert runs.read_text() == "run\n"
+    rc, _, err = reload(bin_dir, "start", "--state-dir", state, "--id",
+                        "play-2", "--", "true")          # a new run: runs
+    assert rc == 0 and wait_done(bin_dir, state)["id"] == "play-2"

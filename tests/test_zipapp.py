@@ -145,3 +145,20 @@ def assert_damage_said(done, archive):
                                   % archive), done.stderr
     assert done.stderr.endswith("): reinstall it\n")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_damaged_zipapp_is_unknown_to_a_monitor(zipapp, pyz_python,
+                                                  tmp_path):
+    """--nagios: the plugin line on stdout, not an empty one."""
+    with open(zipapp, "rb") as handle:
+        data = dict(DAMAGE)["flipped bits in cli"](handle.read(),
+                                                   python_tag(pyz_python))
+    damaged = tmp_path / "ovs-rescue.pyz"
+    damaged.write_bytes(data)
+    done = subprocess.run([pyz_python, str(damaged), "check", "--nagios"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert (done.returncode, done.stderr) == (3, "")
+    assert done.stdout.startswith("OVS-RESCUE UNKNOWN - %s is damaged ("
+                                  % damaged) and done.stdout.count("\n") == 1
+    assert "|" not in done.stdout

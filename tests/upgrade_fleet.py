@@ -5,12 +5,9 @@ import os
 import shutil
 import signal
 
-import pytest
-
-from build_bundle import build as build_bundle
 from tests.conftest import REPO
+from tests.fleet.bundle import real_bundle, runtime_missing  # noqa: F401
 from tests.fleet.play import run_playbook
-from tests.generations import XS65_UNAME
 from tests.hosts import DBPATH, K835, K847, OVS_BUILD, install_rpms
 from tests.test_preflight_hosts import xs65_modules
 from tests.upgrades import (kernel_xen_rpm, module_candidate,
@@ -18,7 +15,6 @@ from tests.upgrades import (kernel_xen_rpm, module_candidate,
 
 PLAYBOOK = os.path.join(REPO, "ansible", "upgrade.yml")
 STANDINS = os.path.join(REPO, "tests", "standins")
-RUNTIME = os.path.join(REPO, "dist", "runtime")
 # Where each stand-in goes in the host's root.
 STANDIN_PLACES = {"openvswitch": "etc/init.d/openvswitch",
                   "ovs-appctl": "usr/bin/ovs-appctl",
@@ -33,31 +29,9 @@ WITHOUT_NEXT_KERNEL = (ovs_candidate, lambda: module_candidate(K835))
 NEW_65 = "2.1.4"
 GOOD_65 = (lambda: ovs_candidate(NEW_65, arch="x86_64"),
            lambda: xs65_modules(NEW_65))
-# What each generation runs before the upgrade: (running kernel, build,
-# kernel packages the tests add for the candidates' Requires).
-BEFORE = {"xs62": (K835, OVS_BUILD, (K835, K847)),
-          "xs65": (XS65_UNAME, "2.1.3", ())}
-
-
-def runtime_missing():
-    """Why the real bundled runtime is not here (a skip reason), or None."""
-    if not os.path.isfile(os.path.join(RUNTIME, "i686", "python3")):
-        return "no %s/i686/python3: run python3 build_runtime.py" % RUNTIME
-    return None
-
-
-def real_bundle(base, zipapp):
-    """The fleet role's bundle with the real runtimes (dom0s without a
-    Python run them): its path."""
-    dist = os.path.join(base, "dist")
-    os.makedirs(dist)
-    shutil.copy(zipapp, os.path.join(dist, "ovs-rescue.pyz"))
-    shutil.copy(os.path.join(os.path.dirname(zipapp), "ovs-rescue.8"),
-                os.path.join(dist, "ovs-rescue.8"))
-    shutil.copytree(RUNTIME, os.path.join(dist, "runtime"))
-    output = os.path.join(dist, "ovs-rescue-bundle.sh")
-    build_bundle(dist, output, 1577836800)
-    return output
+# What each generation runs before the upgrade: (build, kernel packages
+# the tests add for the candidates' Requires).
+BEFORE = {"xs62": (OVS_BUILD, (K835, K847)), "xs65": ("2.1.3", ())}
 
 
 def candidates(base, rpm_factory, name, makers):
@@ -75,7 +49,7 @@ def prepare(fleet, name, rpm_factory, outcome="ok", outage=3, delay=0):
     has installed (and a 6.2 host its kernel-xen packages)."""
     host = fleet.host(name)
     root = host.disk_root
-    kernel, build, kernels = BEFORE[host.spec.generation]
+    build, kernels = BEFORE[host.spec.generation]
     if kernels:
         install_rpms(root, [rpm_factory.build(kernel_xen_rpm(k))
                             for k in kernels], DBPATH)
@@ -88,7 +62,7 @@ def prepare(fleet, name, rpm_factory, outcome="ok", outage=3, delay=0):
         assert comm.read().startswith("sshd"), "not the listening sshd"
     write(root, "etc/ovs-standin.conf", "kernel=%s\nsshd_pid=%d\n"
           "outcome=%s\noutage=%d\ndelay=%d\n" % (
-              kernel, host.process.pid, outcome, outage, delay))
+              host.running_kernel, host.process.pid, outcome, outage, delay))
     write(root, "sys/module/openvswitch/version", build + "\n")
     write(root, "var/run/openvswitch/standin-daemon", build)
 
@@ -116,16 +90,14 @@ def inventory(fleet, base, bundle, packages, **overrides):
     settings = {"ovs_rescue_bundle": bundle,
                 "ovs_upgrade_accept": ["tc"],
                 "ovs_upgrade_settle_seconds": 1,
-                "ovs_upgrade_wait_seconds": 30,
+                "ovs_upgrade_wait_seconds": 12,
                 "ovs_upgrade_build_dir": os.path.join(base, "bundles")}
     settings.update(overrides)
     write(base, "group_vars/all.yml", "".join(
         "%s: %s\n" % (key, _yaml(value)) for key, value in settings.items()))
     for name, folder in packages.items():
-        kernel = BEFORE[fleet.host(name).spec.generation][0]
         write(base, "host_vars/%s.yml" % name,
-              "ovs_upgrade_packages: [%s]\novs_rescue_running_kernel: %s\n"
-              % (_yaml(folder), _yaml(kernel)))
+              "ovs_upgrade_packages: [%s]\n" % _yaml(folder))
     return path
 
 
@@ -137,12 +109,14 @@ def _yaml(value):
     return "'%s'" % str(value).replace("'", "''")
 
 
-def upgrade(inventory_path, *hosts, extra=()):
-    """Run upgrade.yml on these hosts, in this order: (exit code, output)."""
+def upgrade(inventory_path, *hosts, extra=(), executable=None):
+    """Run upgrade.yml on these hosts (in inventory order): (exit code,
+    output)."""
     base = os.path.dirname(inventory_path)
     return run_playbook(inventory_path, "-e", "ovs_rescue_hosts=all",
                         "--limit", ",".join(hosts), *extra,
-                        playbook=PLAYBOOK, base=base, timeout=600)
+                        playbook=PLAYBOOK, base=base, executable=executable,
+                        timeout=600)
 
 
 def calls(fleet, name):
@@ -152,9 +126,3 @@ def calls(fleet, name):
         return []
     with open(path) as recorded:
         return recorded.read().splitlines()
-
-
-def skip_without_runtime():
-    reason = runtime_missing()
-    if reason:
-        pytest.skip(reason)

@@ -16,7 +16,8 @@ class Case(NamedTuple):
     name: str
     loader: str                      # extlinux, grub, grub-uefi
     build: Callable                  # build(root, rpm_factory)
-    safe: Tuple[str, ...]            # releases the fixture gave OVS
+    safe: tuple                      # releases the fixture gave OVS, or
+                                     # (kernel, initrd) pairs it calls safe
     expect: Optional[Tuple[str, str, str]]   # what boots; None: nothing
     running: Optional[str] = None
 
@@ -127,7 +128,7 @@ G_BAD = grub_entry("bad", image(BAD8), initrd(BAD8))
 def grub_head(default):
     return ("serial --unit=0 --speed=115200\nterminal_input serial console\n"
             "terminal_output serial console\nset default=%s\n"
-            "set timeout=5\n" % default)
+            "set timeout=1\n" % default)
 
 
 def grubenv(lines, header=True, newline="\n", final=True, pad=True):

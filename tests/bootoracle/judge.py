@@ -3,8 +3,10 @@ import itertools
 
 
 def safe_pairs(releases):
-    """The (kernel, initrd) files of kernels the fixture gave an OVS module."""
-    return {("/boot/vmlinuz-%s" % r, "/boot/initrd-%s.img" % r)
+    """The (kernel, initrd) files of kernels the fixture gave an OVS module
+    (a release), and pairs the fixture names as safe themselves."""
+    return {r if isinstance(r, tuple) else
+            ("/boot/vmlinuz-%s" % r, "/boot/initrd-%s.img" % r)
             for r in releases}
 
 
@@ -27,16 +29,26 @@ def disagreement(outcome, answer, safe):
         return "check says OK, the loader boots %s" % describe(outcome)
     if answer.boots is None or pair is None:
         return None   # cannot tell; or nothing boots and the tool did not OK
-    hypervisor, kernels, initrds = pair
-    wrong = [(part, said) for part, said, real in (
-        ("hypervisor", answer.boots.hypervisor, (hypervisor,)),
-        ("kernel", answer.boots.kernel, kernels),
-        ("initrd", answer.boots.initrd, initrds))
-        if said is not None and said not in real]
+    wrong = wrong_parts(outcome, answer)
     if wrong:
         return "the tool says %s boots next, the loader boots %s" % (
             ", ".join("%s %s" % w for w in wrong), describe(outcome))
     return None
+
+
+def wrong_parts(outcome, answer):
+    """(part, file) the tool names that the loader did not load as that
+    part; every named part, if the loader booted nothing."""
+    named = [(part, said) for part, said in zip(
+        ("hypervisor", "kernel", "initrd"), answer.boots or ())
+        if said is not None]
+    pair = outcome.pair()
+    if pair is None:
+        return named
+    hypervisor, kernels, initrds = pair
+    real = {"hypervisor": (hypervisor,), "kernel": kernels,
+            "initrd": initrds}
+    return [(part, said) for part, said in named if said not in real[part]]
 
 
 def describe(outcome):

@@ -11,7 +11,8 @@ IDLE_SECONDS = 2.0                   # a prompt left unanswered this long waits
 # What a loader shows when it stops and waits for a person.
 # A default that fails is retried at each timeout: seen this often, it loops.
 RETRIES = ((b"boot: ", 3), (b"Press any key to continue", 2))
-PROMPTS = (b"boot: ", b"grub> ")
+# GRUB's menu without a timeout redraws nothing once it is shown
+PROMPTS = (b"boot: ", b"grub> ", b"entry is highlighted")
 
 
 def qemu_command(disk, serial_log):

@@ -32,11 +32,13 @@ The API (stable: other roles' tests build on it):
   every host in one private mount namespace. Raises (after stopping what
   it started) when a host cannot start.
 - Fleet.inventory(path, extra_vars=None, group_vars=None,
-  parent="xenservers", hosts=None) -> path: an INI inventory, a group per
-  generation under `parent`; host vars are the connection settings
-  (old-sshd hosts get OLD_SSHD_CLIENT_ARGS, the exact options of
-  ansible/inventory.example) and ovs_rescue_running_kernel, the kernel the
-  host stands for running (`uname -r` cannot be faked in a chroot).
+  parent="xenservers", hosts=None, ports=None) -> path: an INI
+  inventory, a group per generation under `parent`; host vars are the
+  connection settings (old-sshd hosts get OLD_SSHD_CLIENT_ARGS, the exact
+  options of ansible/inventory.example) and ovs_rescue_running_kernel,
+  the kernel the host stands for running (`uname -r` cannot be faked in a
+  chroot). hosts: the names to list; ports: {name: port} to connect to
+  instead of the sshd's (a proxy's).
 - Fleet.ssh(name, command, stdin=None, extra_args=None, timeout=60) ->
   (rc, stdout, stderr) over real ssh; Fleet.ssh_command(name) its argv;
   Fleet.copy_to(name, source, target) -> (rc, stderr) over real scp.

@@ -122,13 +122,14 @@ class Fleet:
         return done.returncode, done.stderr.decode(errors="replace")
 
     def inventory(self, path, extra_vars=None, group_vars=None,
-                  parent="xenservers", hosts=None):
+                  parent="xenservers", hosts=None, ports=None):
         """Write an INI inventory: a group per generation, all of them
         children of `parent` (fleet.yml's default group), each host's
         connection settings (and the kernel it stands for running) as host
         vars, `group_vars` ({generation: {var: value}}) as
         [generation:vars], `extra_vars` as [all:vars]. hosts: the names to
-        list (default: all)."""
+        list (default: all). ports: {name: port} to reach a host through
+        (a proxy's) instead of its sshd's."""
         chosen = [self.hosts[name] for name in (hosts or self.hosts)]
         lines = []
         generations = sorted({h.spec.generation for h in chosen})
@@ -136,7 +137,8 @@ class Fleet:
             lines.append("[%s]" % generation)
             for host in chosen:
                 if host.spec.generation == generation:
-                    lines.append(self._host_line(host))
+                    lines.append(self._host_line(
+                        host, (ports or {}).get(host.spec.name, host.port)))
             lines.append("")
             for variable, value in sorted(
                     (group_vars or {}).get(generation, {}).items()):
@@ -154,11 +156,11 @@ class Fleet:
             handle.write("\n".join(lines) + "\n")
         return str(path)
 
-    def _host_line(self, host):
+    def _host_line(self, host, port):
         return ("%s ansible_host=127.0.0.1 ansible_port=%d ansible_user=root "
                 "ansible_ssh_private_key_file=%s "
                 "ansible_ssh_common_args=%s ovs_rescue_running_kernel=%s" % (
-                    host.spec.name, host.port, self.key,
+                    host.spec.name, port, self.key,
                     _ini_value(host.ssh_args), host.running_kernel))
 
     def stop(self):

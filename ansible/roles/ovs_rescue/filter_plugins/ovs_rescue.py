@@ -37,7 +37,8 @@ def sections(text):
 
 
 def probe_facts(found):
-    """The probe section's key=value lines: arch, staged, current."""
+    """The probe section's key=value lines: arch, staged, current and,
+    where /boot cannot take the bundle, writable=no."""
     facts = {}
     for line in found.get("probe", {}).get("lines", []):
         key, sep, value = line.strip().partition("=")
@@ -151,6 +152,8 @@ def verdict(results, host, check_mode=False):
     elif "probe" not in found:
         reason = "no answer from the host: " + error_line(
             silent.get("probe") or ["no output"])
+    elif probe_facts(found).get("writable") == "no":
+        reason = "cannot install: " + error_line(found["probe"]["lines"])
     else:
         reason = "not staged, and no check ran"
     if document is not None:

@@ -2,7 +2,7 @@
 # ovs-rescue reload runner: start Open vSwitch's module reload detached from
 # the SSH session that asks for it, and say later how it went.
 #
-#   sh reload.sh start [--state-dir DIR] [--python PATH] -- COMMAND [ARG...]
+#   sh reload.sh start [--state-dir DIR] [--python PATH] [--id ID] -- COMMAND...
 #   sh reload.sh status [--state-dir DIR]
 #
 # The reload drops all traffic for a moment, the session that started it
@@ -12,7 +12,9 @@
 # When COMMAND ends, its exit status goes to DIR/reload.result, written to
 # a temp file and renamed over (never half there). A start while a reload
 # runs is refused: DIR/reload.lock (a directory: mkdir is atomic) holds the
-# runner's pid until it is done.
+# runner's pid until it is done. With --id, a start of a run already
+# started (an ssh client retrying the command after the drop cut its
+# session) is answered, not run twice.
 #
 # `status` prints key=value lines: state=none (no reload on record),
 # state=running (pid, id, started), state=done (id, rc, started, finished),
@@ -25,7 +27,8 @@
 set -u
 unset CDPATH
 
-usage="usage: sh reload.sh start [--state-dir DIR] [--python PATH] -- COMMAND...
+usage="usage: sh reload.sh start [--state-dir DIR] [--python PATH] [--id ID]
+                          -- COMMAND...
        sh reload.sh status [--state-dir DIR]"
 
 say() { printf '%s\n' "$@"; }
@@ -116,9 +119,17 @@ start() {
     *) self=$(pwd)/$self ;;
   esac
   [ -f "$self" ] || die 3 "run reload.sh from a file, not from standard input"
-  take_lock
   started=$(date +%s)
-  id=$started-$$
+  id=${run_id:-$started-$$}
+  if [ -n "$run_id" ]; then
+    for record in "$lock/owner" "$result"; do
+      if [ "$(field "$record" id)" = "$run_id" ]; then
+        say "started id=$id already log=$log result=$result"
+        return 0
+      fi
+    done
+  fi
+  take_lock
   # The owner is known before the runner starts: a second start now is
   # refused, never let through.
   write_atomically "$lock/owner" "pid=$$" "id=$id" "started=$started" ||
@@ -129,8 +140,12 @@ start() {
     die 3 "no setsid and no Python to start a new session with" \
       "(--python PATH); nothing was started"
   fi
-  # The runner writes its own pid; until it has, its launcher's stands.
-  write_atomically "$lock/owner" "pid=$pid" "id=$id" "started=$started"
+  # The runner writes its own pid; until it has, its launcher's stands
+  # (unless the run is over already and the lock gone).
+  if [ "$(field "$lock/owner" id)" = "$id" ]; then
+    write_atomically "$lock/owner" "pid=$pid" "id=$id" \
+      "started=$started" 2>/dev/null
+  fi
   say "started id=$id pid=$pid log=$log result=$result"
 }
 
@@ -164,13 +179,15 @@ main() {
   verb=$1; shift
   state_dir=/boot/.ovs-rescue
   python=
+  run_id=
   while [ $# -gt 0 ]; do
     case $1 in
-      --state-dir|--python)
+      --state-dir|--python|--id)
         [ $# -ge 2 ] || die 2 "$1 needs a value"
         case $1 in
           --state-dir) state_dir=$2 ;;
           --python) python=$2 ;;
+          --id) run_id=$2 ;;
         esac
         shift 2 ;;
       --) shift; break ;;
@@ -179,6 +196,9 @@ main() {
          die 2 "put -- before the command ($usage)" ;;
     esac
   done
+  case $run_id in
+    *[!A-Za-z0-9._-]*) die 2 "--id $run_id: letters, digits and . _ - only" ;;
+  esac
   lock=$state_dir/reload.lock
   log=$state_dir/reload.log
   result=$state_dir/reload.result

@@ -29,6 +29,16 @@ LEFT_BY_STEP = {
 }
 
 
+def words(value):
+    """A list as given, or the words of one string as an INI inventory's
+    :vars give it ("tc,ha", "['tc', 'ha']", "/srv/ovs/"): split at commas,
+    brackets, quotes and spaces dropped."""
+    if not isinstance(value, str):
+        return list(value or [])
+    cleaned = "".join(c for c in value if c not in "[]'\" ")
+    return [word for word in cleaned.split(",") if word]
+
+
 def facts(text):
     """{key: value} of the `key=value` words a host script printed (the
     first value of a key wins; `log:` lines gather under "log")."""
@@ -177,7 +187,8 @@ class FilterModule(object):
     """The filters the upgrade role's tasks use, by their ovs_upgrade_ names."""
 
     def filters(self):
-        return {"ovs_upgrade_facts": facts,
+        return {"ovs_upgrade_words": words,
+                "ovs_upgrade_facts": facts,
                 "ovs_upgrade_preflight": preflight_document,
                 "ovs_upgrade_no_go": no_go_lines,
                 "ovs_upgrade_reload_needed": reload_needed,
