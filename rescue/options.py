@@ -1,6 +1,8 @@
-"""The options of the command line, written once: rescue.parser builds the
-argparse parser from this table, rescue.quickparse the fast path of check
-and status."""
+"""The options of the command line, written once in one table.
+
+Both parsers are built from it: the argparse parser (rescue.parser) and
+the fast path of check and status (rescue.quickparse).
+"""
 from rescue.records import record
 from rescue.rpmdb import DEFAULT_DBPATH
 from rescue.run import DEFAULT_TIMEOUT

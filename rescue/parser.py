@@ -1,9 +1,10 @@
-"""The command line as argparse parses it, its options from rescue.options.
+"""The command line as argparse parses it, from the table of options.
 
-check and status, the hot path, are usually parsed by rescue.quickparse
-instead, from the same table; a test proves both give the same values. Options are exact names
-only (allow_abbrev=False): `--nag` is not `--nagios`. Every `-h` fits an
-80x24 console; the full text is `ovs-rescue help`.
+The table is rescue.options. check and status, the hot path, are
+usually parsed by rescue.quickparse instead, from the same table; a test
+proves both give the same values. Options are exact names only
+(allow_abbrev=False): `--nag` is not `--nagios`. Every `-h` fits an 80x24
+console; the full text is `ovs-rescue help`.
 """
 import argparse
 

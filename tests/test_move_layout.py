@@ -27,7 +27,9 @@ FILES = {
     "rescue/naming.py": 'OVS = "openvswitch"\n',
     "rescue/journal.py": '"""Kept in /boot/.ovs-rescue/journal.json."""\n'
                          "from rescue import naming\nSTATE = naming.OVS\n",
-    "rescue/host.py": "from rescue.journal import STATE\n",
+    "rescue/host.py": ("from rescue.journal import STATE\n"
+                       "from rescue.naming import (OVS as OPEN_VSWITCH_NAME, "
+                       "OVS as VIRTUAL_SWITCH)\n"),
     "rescue/cli.py": ("import sys\n"
                       "from rescue import journal, naming as names  # why\n"
                       "from rescue.host import STATE\n"
@@ -76,6 +78,16 @@ def test_modules_move_and_every_name_of_them_is_rewritten(repo):
     assert not (repo / "rescue/host.py").exists()
     assert 'packages = ["rescue", "rescue.commands", "rescue.core", ' \
            '"rescue.host"]' in (repo / "pyproject.toml").read_text()
+
+
+def test_an_import_the_longer_name_pushes_past_79_columns_is_wrapped(repo):
+    move_layout.move(str(repo))
+    boundary = (repo / "rescue/commands/boundary.py").read_text()
+    assert boundary == (
+        "from rescue.host.statedir import STATE\n"
+        "from rescue.core.naming import OVS as OPEN_VSWITCH_NAME, "
+        "OVS as VIRTUAL_SWITCH\n")
+    assert max(len(line) for line in boundary.splitlines()) <= 79
 
 
 def test_the_moved_tree_imports_and_its_moved_test_passes(repo):

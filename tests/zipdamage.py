@@ -48,6 +48,8 @@ def missing(data, name):
     data = bytearray(data)
     at = data.find(name.encode())
     while data[at - 46:at - 42] != _DIRECTORY_ENTRY:
+        if at < 0:                      # not a member: say so, never loop
+            raise KeyError("no %s in the archive" % name)
         at = data.find(name.encode(), at + 1)
     data[at + len(name) - 5] ^= 0x20            # x.pyc -> X.pyc
     return bytes(data)
@@ -69,11 +71,21 @@ def _in_tree(kind, module, data, tag):
 # them: the archive then runs its sources (site-packages/), as any Python
 # without its own tree does.
 # (dotted names, so that a move of the modules renames them here too)
-MODULES = ["rescue", "rescue.preload", "rescue.cli", "rescue.quickparse",
-           "rescue.zipmain", "rescue.commands.rollback", "rescue.apply"]
+MODULES = ["rescue", "rescue.preload", "rescue.cli",
+           "rescue.quickparse", "rescue.zipmain",
+           "rescue.commands.rollback", "rescue.apply"]
 KINDS = [("flipped bits in", flipped), ("broken header of", header_broken),
          ("missing", missing)]
-DAMAGE = [("%s %s" % (label, module), partial(_in_tree, kind, module))
+
+
+def _short(module):
+    """The name in a label: the path inside rescue/ (cli, commands/rollback)."""
+    return "__init__" if module == "rescue" else \
+        module[len("rescue."):].replace(".", "/")
+
+
+DAMAGE = [("%s %s" % (label, _short(module)),
+           partial(_in_tree, kind, module))
           for label, kind in KINDS for module in MODULES
           if not (kind is missing and module == "rescue")]
 # Cut short, the archive has no directory left: only the launcher can say
