@@ -1,8 +1,8 @@
 """The command line as argparse parses it, from the table of options.
 
-The table is rescue.options. check and status, the hot path, are
-usually parsed by rescue.quickparse instead, from the same table; a test
-proves both give the same values. Options are exact names only
+The table is rescue.options. check and status, the hot path,
+are usually parsed by rescue.quickparse instead, from the same table; a
+test proves both give the same values. Options are exact names only
 (allow_abbrev=False): `--nag` is not `--nagios`. Every `-h` fits an 80x24
 console; the full text is `ovs-rescue help`.
 """

@@ -1,4 +1,4 @@
-"""Open vSwitch's module file names: one list for rpm's files and modules.dep."""
+"""OVS's module file names: one list for rpm's files and modules.dep."""
 import gzip
 import json
 import lzma

@@ -1,4 +1,4 @@
-"""tools/move_layout.py on a small repository of its own: moves, rewrites, stops."""
+"""tools/move_layout.py on a small repository: moves, rewrites, stops."""
 import os
 import subprocess
 import sys

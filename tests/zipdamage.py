@@ -79,7 +79,7 @@ KINDS = [("flipped bits in", flipped), ("broken header of", header_broken),
 
 
 def _short(module):
-    """The name in a label: the path inside rescue/ (cli, commands/rollback)."""
+    """A label's name: the path inside rescue/ (cli, commands/rollback)."""
     return "__init__" if module == "rescue" else \
         module[len("rescue."):].replace(".", "/")
 

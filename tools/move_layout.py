@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Move the modules of rescue/ into their layer folders, as tools/layout.txt says.
+"""Move the modules of rescue/ into the folders tools/layout.txt names.
 
 Mechanical and checked before it touches anything: every module of rescue/
 must have a line (a new one stops the move, with the list), every line

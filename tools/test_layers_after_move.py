@@ -1,4 +1,4 @@
-"""The functional core stays pure: the folders are the layers, a test holds them.
+"""The functional core stays pure: the folders are the layers, held here.
 
 Every module in rescue/core/ (decisions) and rescue/show/ (rendering)
 imports nothing that reads, writes or runs, and of the package only
