@@ -67,7 +67,7 @@ def runs(block):
 
 def man_page(text, version, epoch):
     sys.path.insert(0, HERE)
-    from rescue.manual import parse_manual
+    from rescue.cmdline.manual import parse_manual
     preamble, topics = parse_manual(text)
     date = time.strftime("%Y-%m-%d", time.gmtime(epoch))
     out = ['.TH OVS-RESCUE 8 "%s" "ovs-rescue %s" "System Administration"'

@@ -4,16 +4,16 @@ import sys
 
 from rescue.errors import (EXIT_CANNOT, EXIT_OK, Interrupted, Refusal,
                            RescueError, UsageError)
-from rescue.facts import check_release_option
+from rescue.host.gather import check_release_option
 from rescue.zipmain import archive_damage, say_damaged
 
 
 def parse(argv):
     """The command's values: quickly for check and status, else argparse."""
-    from rescue.quickparse import parse_quickly
+    from rescue.cmdline.quickparse import parse_quickly
     args = parse_quickly(argv)
     if args is None:
-        from rescue.parser import parse_with_argparse
+        from rescue.cmdline.parser import parse_with_argparse
         args = parse_with_argparse(argv)
     check_release_option(args.running_kernel, "--running-kernel")
     if not os.path.isabs(args.dbpath):
@@ -21,7 +21,7 @@ def parse(argv):
                          "database's place inside --root, e.g. /var/lib/rpm "
                          "(see ovs-rescue help options)" % args.dbpath)
     if args.snapshot:
-        from rescue.snapshot import check_replay_options
+        from rescue.host.snapshot import check_replay_options
         check_replay_options(args.root, args.dbpath, args.packages,
                              args.command, getattr(args, "dry_run", True))
     args.root = os.path.abspath(args.root)    # rpm and the resolver need it
@@ -77,12 +77,12 @@ def run_command(argv, out):
         return code
     except RescueError as error:
         if wants_nagios(argv):        # a monitoring plugin: UNKNOWN, exit 3
-            from rescue.nagios import UNKNOWN, unknown_line
+            from rescue.show.nagios import UNKNOWN, unknown_line
             print(unknown_line(error), file=out)
             return UNKNOWN
         say("ovs-rescue: error: %s" % error)
         if "--json" in argv:          # a script reads stdout: say it there too
-            from rescue.render import to_json
+            from rescue.show.report import to_json
             print(to_json(error_document(error)), file=out)
         return error.exit_code
     except Exception as error:  # never a traceback on a rescue console
@@ -98,7 +98,7 @@ def run_command(argv, out):
 
 def refused(refusal, out):
     """Print a refused change, as its one renderer says; its exit code."""
-    from rescue.render_change import refusal_output
+    from rescue.show.change import refusal_output
     text, error = refusal_output(refusal)
     if error is not None:
         say("ovs-rescue: error: %s" % error)

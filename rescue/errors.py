@@ -1,5 +1,5 @@
 """The one error family of the tool and the exit codes it maps to."""
-from rescue.records import record
+from rescue.core.records import record
 
 EXIT_OK = 0
 EXIT_UNSAFE = 1      # check: unsafe to reboot; rollback: no safe target

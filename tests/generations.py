@@ -7,7 +7,7 @@ files written as XenServer's installer and boot-config library write them.
 """
 import os
 
-from rescue import sample
+from rescue.sample import trees as sample
 from tests.hosts import Rpm, install_rpms, make_host, ovs_rpm
 
 XS8_UNAME = "4.19.0+1"

@@ -11,7 +11,8 @@ import subprocess
 import textwrap
 from typing import NamedTuple, Optional, Tuple
 
-from rescue import naming, sample
+from rescue.core import naming
+from rescue.sample import trees as sample
 
 OVS_BUILD = "1.11.0"
 OLD_BUILD = "1.10.0"
@@ -192,7 +193,7 @@ def tree_state(path):
 def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
              initrd_pending=None, journal=None):
     """HostFacts built in memory, for the pure decision tests."""
-    from rescue import bootdir, facts
+    from rescue.host import bootscan as bootdir, gather as facts
     images = frozenset(k.release for k in kernels if k.image)
     initrds = frozenset(k.release for k in kernels if k.initrd)
     initrd_pending = initrd_pending or pending
@@ -229,7 +230,8 @@ def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
 def stock_next_boot(pending, initrd_pending=None):
     """The NextBoot of a 5.6-6.2 host's stock extlinux.conf whose boot
     links lead to these releases' files (None: the link is missing)."""
-    from rescue import bootfacts, bootloader, layouts
+    from rescue.core import (bootlinks as bootfacts,
+                             loaderconfig as bootloader, layouts)
     initrd_pending = initrd_pending or pending
 
     def boot_file(written, name, version=None):

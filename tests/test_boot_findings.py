@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from rescue import sample
+from rescue.sample import trees as sample
 from tests import generations as gen
 from tests.bootoracle.cases import with_boot_once
 from tests.hosts import K835, K847, Kernel, run_cli, tree_state

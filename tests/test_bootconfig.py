@@ -5,7 +5,7 @@ import tempfile
 
 from hypothesis import given, settings, strategies as st
 
-from rescue import bootconfig
+from rescue.host import nextboot as bootconfig
 
 RELEASE = "4.19.0+1"
 NAMES = st.sampled_from(["openvswitch.ko", "openvswitch.ko.xz",

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from rescue import bootdir
+from rescue.host import bootscan as bootdir
 from rescue.errors import CannotInspect
 from tests.hosts import K835, K847
 

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from rescue.build_info import archive_of
+from rescue.cmdline.version import archive_of
 from tests.conftest import REPO
 
 

@@ -74,7 +74,7 @@ def test_wait_and_timeout_take_finite_non_negative_seconds_only(
 
 @pytest.mark.parametrize("command", ["rollback", "undo"])
 def test_wait_zero_means_fail_at_once(capsys, command):
-    from rescue.parser import parse_with_argparse
+    from rescue.cmdline.parser import parse_with_argparse
     assert parse_with_argparse([command, "--wait", "0"]).wait == 0.0
 
 

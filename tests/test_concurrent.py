@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from rescue import journal
+from rescue.host import statedir as journal
 from tests.hosts import K835, K847, Kernel, tree_state
 
 pytestmark = pytest.mark.skipif(not shutil.which("strace"),

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from rescue.errors import UsageError
-from rescue.parser import parse_with_argparse
-from rescue.quickparse import parse_quickly
-from rescue.textout import use_colour
+from rescue.cmdline.parser import parse_with_argparse
+from rescue.cmdline.quickparse import parse_quickly
+from rescue.show.console import use_colour
 from tests.hosts import K835, K847, Kernel, run_cli
 
 

@@ -174,7 +174,7 @@ def scenario_host(make_host, name, scenario):
     """(root, command, start pair, planned pair) of one scenario."""
     from tests.test_trust import interrupted_undo, set_links, write_journal
     from tests.test_trust import change as record
-    from rescue import journal
+    from rescue.host import statedir as journal
     root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
                      pending=K847, name=name)
     if scenario == "rollback":
@@ -195,7 +195,7 @@ def scenario_host(make_host, name, scenario):
 def finished(root, links, planned):
     """The change is over: the planned pair, recorded as done (a rerun of
     undo would then undo the undo)."""
-    from rescue import journal
+    from rescue.host import statedir as journal
     changes = journal.read_journal(os.path.join(root, "boot"))
     return links == planned and changes[-1].state == journal.DONE
 

@@ -317,7 +317,7 @@ def test_a_modern_host_replays_from_its_snapshot(rpm_factory, root, capsys,
 
 def test_extlinux_without_serial_entries_is_read_alike(rpm_factory, root,
                                                       capsys):
-    from rescue import demo
+    from rescue.sample import hotfix_host as demo
     gen.xs62_host(root, rpm_factory, [Kernel(K835), Kernel(K847)], K847)
     gen.write(root, "/boot/extlinux.conf", demo.EXTLINUX)
     code, doc, _ = check(capsys, root, running=K835)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from rescue.manual import load_manual
+from rescue.cmdline.manual import load_manual
 from tests.conftest import REPO
 
 COMMANDS = ["status", "check", "rollback", "undo", "snapshot", "demo", "help"]

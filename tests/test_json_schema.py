@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rescue.manual import load_manual
+from rescue.cmdline.manual import load_manual
 from tests.hosts import K835, K847, K_OLD, Kernel, run_cli
 
 # a document's kind, by a field only it has

@@ -9,7 +9,8 @@ import tempfile
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from rescue import modinfo, sample
+from rescue.host import modinfo
+from rescue.sample import trees as sample
 
 
 @pytest.mark.parametrize("elf_class", [1, 2])

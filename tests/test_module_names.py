@@ -5,7 +5,9 @@ import lzma
 
 import pytest
 
-from rescue import modulesdep, naming, rpmdb, rpmheaders, sample
+from rescue.core import modulesdep, naming, rpmheaders
+from rescue.host import rpmdb
+from rescue.sample import trees as sample
 from tests.hosts import K835, K847, OVS_BUILD, Kernel, Rpm, run_cli
 
 COMPRESSORS = {".ko": lambda data: data, ".ko.gz": gzip.compress,

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from rescue.nagios import nagios_result
-from rescue.report import inspect_host
+from rescue.show.nagios import nagios_result
+from rescue.core.report import inspect_host
 from tests.hosts import K835, K847, Kernel, facts_of, run_cli
 
 LINE = re.compile(r"^OVS-RESCUE (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+"

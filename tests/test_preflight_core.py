@@ -5,8 +5,8 @@ import subprocess
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rescue import rpmheaders as rh
-from rescue.reloadfacts import parse_qdiscs
+from rescue.core import rpmheaders as rh
+from rescue.host.reloadfacts import parse_qdiscs
 from tests.conftest import REPO
 from tests.hosts import run_cli
 
@@ -146,7 +146,7 @@ def test_help_preflight_is_a_topic(capsys):
 # -- what the reload would disturb, read on a live host ---------------------
 
 def test_qdiscs_are_read_from_the_tc_on_path(tmp_path, monkeypatch):
-    from rescue.reloadfacts import read_qdiscs
+    from rescue.host.reloadfacts import read_qdiscs
     tc = tmp_path / "tc"
     tc.write_text("#!/bin/sh\n[ \"$*\" = 'qdisc show' ] || exit 9\n"
                   "echo 'qdisc htb 1: dev eth1 root refcnt 2'\n")
@@ -156,7 +156,7 @@ def test_qdiscs_are_read_from_the_tc_on_path(tmp_path, monkeypatch):
 
 
 def test_without_tc_the_qdiscs_cannot_be_told(tmp_path, monkeypatch):
-    from rescue.reloadfacts import read_qdiscs
+    from rescue.host.reloadfacts import read_qdiscs
     monkeypatch.setenv("PATH", str(tmp_path))
     qdiscs, why = read_qdiscs(5)
     assert qdiscs is None and "tc is not on PATH" in why
@@ -164,7 +164,7 @@ def test_without_tc_the_qdiscs_cannot_be_told(tmp_path, monkeypatch):
 
 def test_a_running_xhad_is_seen_on_a_live_host(tmp_path):
     import shutil
-    from rescue.reloadfacts import read_ha
+    from rescue.host.reloadfacts import read_ha
     xhad = tmp_path / "xhad"
     shutil.copy(shutil.which("sleep"), str(xhad))
     process = subprocess.Popen([str(xhad), "30"])

@@ -1,7 +1,7 @@
 """preflight's warnings, other generations, errors, text and old rpm."""
 import pytest
 
-from rescue import sample
+from rescue.sample import trees as sample
 from tests import generations as gen
 from tests.hosts import K835, K847, K_OLD, Rpm, run_cli
 from tests.upgrades import (GOOD, K_NEW, built, kernel, kernel_xen_rpm,

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from rescue.errors import UsageError
-from rescue.parser import parse_with_argparse
-from rescue.quickparse import parse_quickly
+from rescue.cmdline.parser import parse_with_argparse
+from rescue.cmdline.quickparse import parse_quickly
 
 WORDS = st.sampled_from([
     "check", "status", "rollback", "--root", "--dbpath", "--packages",
@@ -89,7 +89,7 @@ def test_both_parsers_take_the_same_timeouts(text):
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(SECONDS_TEXT)
 def test_wait_and_timeout_share_one_rule_but_zero(text):
-    from rescue import parser
+    from rescue.cmdline import parser
     import argparse
 
     def taken(check):

@@ -5,7 +5,7 @@ Set OVS_RESCUE_WRITE_DOCS=1 to write the block anew from the output.
 import os
 import re
 
-from rescue import demo
+from rescue.sample import hotfix_host as demo
 from tests.conftest import REPO
 from tests.hosts import run_cli
 

@@ -4,7 +4,7 @@ import subprocess
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rescue.rpmvercmp import release_key, vercmp
+from rescue.core.rpmvercmp import release_key, vercmp
 from tests import hosts
 
 

@@ -5,8 +5,9 @@ import os
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rescue import rpmdb
-from tests.hosts import K835, K847, K_OLD, Kernel, OLD_BUILD, run_cli, tree_state
+from rescue.host import rpmdb
+from tests.hosts import (K835, K847, K_OLD, Kernel, OLD_BUILD, run_cli,
+                         tree_state)
 
 # A host with a kernel of every kind: safe, module file gone, old OVS
 # build, no module RPM (the pending hotfix), no initrd.

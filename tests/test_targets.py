@@ -128,7 +128,7 @@ def test_a_fragment_that_stands_alone_in_one_release_names_it(
     ("3.10.0+2", "3.10.0+21", False), ("0+2", "3.10.0+2", True),
 ])
 def test_a_fragment_never_cuts_a_number_or_word(text, release, part):
-    from rescue.targets import is_fragment_of
+    from rescue.core.targets import is_fragment_of
     assert is_fragment_of(text, release) is part
 
 
@@ -138,5 +138,5 @@ def test_a_fragment_never_cuts_a_number_or_word(text, release, part):
     ("xs1.8.0.847", False), ("0.847", False), ("+2", False),
 ])
 def test_a_whole_release_is_a_version_then_its_release(text, whole):
-    from rescue.targets import is_whole_release
+    from rescue.core.targets import is_whole_release
     assert is_whole_release(text) is whole

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from rescue import journal
+from rescue.host import statedir as journal
 from tests.hosts import K835, K847, K_OLD, Kernel, run_cli, tree_state
 
 IMAGE, INITRD = "vmlinuz-2.6-xen", "initrd-2.6-xen.img"
@@ -402,7 +402,7 @@ def test_a_damaged_package_listing_line_is_not_a_package(make_host, capsys,
 def _damage_section_offset(root, release, value=2 ** 63):
     """Set e_shoff of release's module file (64-bit, little-endian)."""
     import struct
-    from rescue import sample
+    from rescue.sample import trees as sample
     path = os.path.join(root, sample.module_path(release).lstrip("/"))
     with open(path, "r+b") as handle:
         handle.seek(16 + 24)

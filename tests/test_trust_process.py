@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from rescue import journal
+from rescue.host import statedir as journal
 from tests.hosts import K835, K847, K_OLD, Kernel, tree_state
 from tests.test_trust import links_of, pair
 

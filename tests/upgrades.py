@@ -1,7 +1,8 @@
 """Candidate packages of an OVS upgrade and the 6.2 hosts they go on."""
 import json
 
-from rescue import naming, sample
+from rescue.core import naming
+from rescue.sample import trees as sample
 from tests import generations as gen
 from tests.hosts import (K835, K847, K_OLD, OVS_BUILD, Kernel, Rpm,
                          module_rpm, ovs_rpm, run_cli)

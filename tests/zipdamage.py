@@ -72,8 +72,8 @@ def _in_tree(kind, module, data, tag):
 # without its own tree does.
 # (dotted names, so that a move of the modules renames them here too)
 MODULES = ["rescue", "rescue.preload", "rescue.cli",
-           "rescue.quickparse", "rescue.zipmain",
-           "rescue.commands.rollback", "rescue.apply"]
+           "rescue.cmdline.quickparse", "rescue.zipmain",
+           "rescue.commands.rollback", "rescue.act.apply"]
 KINDS = [("flipped bits in", flipped), ("broken header of", header_broken),
          ("missing", missing)]
 

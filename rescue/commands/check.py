@@ -1,7 +1,7 @@
 """`check`: is it safe to reboot? Exit 0 yes, 1 no."""
 from rescue.errors import EXIT_OK, EXIT_UNSAFE, UsageError
-from rescue.host import load_report, print_report, source_of
-from rescue.render import check_text
+from rescue.commands.boundary import load_report, print_report, source_of
+from rescue.show.report import check_text
 
 NAME = "check"
 HELP = "is it safe to reboot? exit 0 yes, 1 no"
@@ -10,8 +10,8 @@ MORE_EXIT_CODES = (
 
 
 def add_arguments(parser):
-    from rescue.options import COMMAND_FLAGS
-    from rescue.parser import add_options
+    from rescue.cmdline.options import COMMAND_FLAGS
+    from rescue.cmdline.parser import add_options
     add_options(parser, COMMAND_FLAGS[NAME])
 
 
@@ -28,7 +28,7 @@ def run(args, out):
 
 
 def run_nagios(args, out):
-    from rescue.nagios import nagios_result
+    from rescue.show.nagios import nagios_result
     if args.json:
         raise UsageError("--nagios and --json cannot be used together")
     code, line = nagios_result(load_report(source_of(args),

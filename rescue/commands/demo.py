@@ -27,7 +27,7 @@ def run(args, out):
     import shutil
     import tempfile
 
-    from rescue import demo
+    from rescue.sample import hotfix_host as demo
     from rescue.cli import main
     root = tempfile.mkdtemp(prefix="ovs-rescue-demo-")
     try:

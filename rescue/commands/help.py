@@ -12,6 +12,6 @@ def add_arguments(parser):
 
 
 def run(args, out):
-    from rescue.manual import help_text
+    from rescue.cmdline.manual import help_text
     print(help_text(args.topic), file=out)
     return 0

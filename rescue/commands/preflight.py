@@ -10,7 +10,7 @@ preflight changes nothing, ever."""
 
 
 def add_arguments(parser):
-    from rescue.preflight import WARNINGS
+    from rescue.core.preflight import WARNINGS
     parser.add_argument("package_files", nargs="+", metavar="PACKAGE|DIR",
                         help="RPM files, or directories of them: userspace "
                              "and the module packages of each kernel")
@@ -22,7 +22,7 @@ def add_arguments(parser):
 
 def warning_names(text):
     import argparse
-    from rescue.preflight import WARNINGS
+    from rescue.core.preflight import WARNINGS
     names = [name for name in text.split(",") if name]
     unknown = [name for name in names if name not in WARNINGS]
     if unknown or not names:
@@ -34,8 +34,8 @@ def warning_names(text):
 
 def run(args, out):
     from rescue.errors import UsageError
-    from rescue.host import source_of
-    from rescue.preflight_run import run_preflight
+    from rescue.commands.boundary import source_of
+    from rescue.commands.preflight_run import run_preflight
     if args.snapshot or args.packages:
         raise UsageError("preflight reads the host's own RPM database: "
                          "%s cannot stand in for it" % (
@@ -44,13 +44,13 @@ def run(args, out):
     accepted = {name for names in args.accept for name in names}
     preflight = run_preflight(source, args.package_files, accepted,
                               args.any_build)
-    from rescue.render_preflight import preflight_document, preflight_text
+    from rescue.show.preflight import preflight_document, preflight_text
     if args.json:
-        from rescue.render import to_json
+        from rescue.show.report import to_json
         print(to_json(preflight_document(preflight)), file=out)
     else:
         import os
-        from rescue.textout import use_colour
+        from rescue.show.console import use_colour
         print(preflight_text(preflight, use_colour(out, os.environ)),
               file=out)
     return EXIT_OK if preflight.ok else EXIT_UNSAFE

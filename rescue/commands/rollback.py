@@ -18,6 +18,6 @@ def add_arguments(parser):
 
 def run(args, out):
     from rescue.commands import run_change_command
-    from rescue.targets import check_to_option
+    from rescue.core.targets import check_to_option
     check_to_option(args.to)
     return run_change_command(args, out)

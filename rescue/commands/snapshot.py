@@ -9,9 +9,9 @@ def add_arguments(parser):
 
 
 def run(args, out):
-    from rescue.host import source_of
-    from rescue.render import to_json
-    from rescue.snapshot import take_snapshot
+    from rescue.commands.boundary import source_of
+    from rescue.show.report import to_json
+    from rescue.host.snapshot import take_snapshot
     source = source_of(args)
     document = take_snapshot(source.root, source.dbpath, source.running,
                              source.packages, source.timeout,

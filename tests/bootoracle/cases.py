@@ -3,7 +3,8 @@ import os
 import struct
 from typing import Callable, NamedTuple, Optional, Tuple
 
-from rescue import extlinux, sample
+from rescue.core import extlinux
+from rescue.sample import trees as sample
 from tests import generations as gen
 from tests.hosts import K835, K847, Kernel
 

@@ -5,7 +5,7 @@ import struct
 import subprocess
 import tempfile
 
-from rescue import extlinux
+from rescue.core import extlinux
 from tests.bootoracle import stub
 from tests.bootoracle.cache import cached, input_key, tool_version
 

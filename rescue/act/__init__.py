@@ -1,0 +1,1 @@
+"""The one executor that writes: the boot links, atomically, under one lock."""

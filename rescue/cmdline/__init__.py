@@ -1,0 +1,1 @@
+"""The command line: the argparse parser, the fast parser of check and status, suggestions, version, the manual."""

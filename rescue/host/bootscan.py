@@ -1,0 +1,144 @@
+"""Read /boot: kernel images, their initrds, and where the boot links point."""
+import os
+import stat
+
+from rescue.core import naming
+# The records and pure rules live in bootfacts; they are named here too.
+from rescue.core.bootlinks import (BOOT, BootFacts, BootLink, describe_link,
+                              link_problems, pending_pair)
+from rescue.errors import CannotInspect
+
+__all__ = ("BootFacts", "BootLink", "link_problems", "pending_pair",
+           "boot_dir", "resolve_in_root", "Unresolved", "scan_boot",
+           "read_link")
+
+
+def boot_dir(root):
+    """The host's /boot below root, its links followed inside root only."""
+    try:
+        parts, mode = resolve_in_root(root, (), BOOT)
+    except Unresolved as why:
+        raise CannotInspect("%s: %s" % (os.path.join(root, "boot"), why))
+    if not stat.S_ISDIR(mode):
+        raise CannotInspect("%s is not a directory" % os.path.join(root, "boot"))
+    return os.path.join(root, *parts)
+
+
+class Unresolved(ValueError):
+    """A path that does not lead anywhere inside the root."""
+
+
+MAX_LINKS = 40      # as the kernel's path walk
+
+
+def resolve_in_root(root, start, path, lstat=None, readlink=None,
+                    max_links=MAX_LINKS):
+    """(parts, mode): where path leads from the directory `start`.
+
+    Both are lists of names below root. Absolute paths and symlinks are
+    read inside root, as a boot loader reads the root file system; a `..`
+    above root, a missing name, a non-directory followed by `/`, or too many
+    links raise Unresolved. mode is the end's lstat mode (never a link).
+    """
+    lstat = lstat or os.lstat
+    readlink = readlink or os.readlink
+    parts = [] if path.startswith("/") else list(start)
+    queue = _components(path)
+    links = 0
+    while queue:
+        name = queue.pop(0)
+        if name == ".":
+            continue
+        if name == "..":
+            if not parts:
+                raise Unresolved("%s leads out of the root" % path)
+            parts.pop()
+            continue
+        full = os.path.join(root, *(parts + [name]))
+        try:
+            info = lstat(full)
+        except OSError as error:
+            raise Unresolved("%s: %s" % ("/".join(parts + [name]),
+                                         error.strerror))
+        if stat.S_ISLNK(info.st_mode):
+            links += 1
+            if links > max_links:
+                raise Unresolved("too many levels of symbolic links")
+            target = readlink(full)
+            if target.startswith("/"):
+                parts = []
+            queue = _components(target) + queue
+            continue
+        if queue and not stat.S_ISDIR(info.st_mode):
+            raise Unresolved("%s is not a directory" % "/".join(parts + [name]))
+        parts.append(name)
+    try:
+        return parts, lstat(os.path.join(root, *parts)).st_mode
+    except OSError as error:
+        raise Unresolved("/%s: %s" % ("/".join(parts), error.strerror))
+
+
+def _components(path):
+    """The names of a path; a trailing `/` becomes `.` (it needs a directory)."""
+    names = [name for name in path.split("/") if name]
+    if path.endswith("/") and names:
+        names.append(".")
+    return names
+
+
+def scan_boot(root, link_names=naming.BOOT_LINKS):
+    """Gather the boot facts below root; only a missing /boot is an error."""
+    path = boot_dir(root)
+    try:
+        names = os.listdir(path)
+    except OSError as error:
+        raise CannotInspect("cannot read %s: %s" % (path, error.strerror))
+    images, initrds = set(), set()
+    for name in names:
+        release = naming.release_of_image(name)
+        if release and _is_regular(os.path.join(path, name)):
+            images.add(release)
+        release = naming.release_of_initrd(name)
+        if release and _is_regular(os.path.join(path, name)):
+            initrds.add(release)
+    links = {}
+    for position, name in enumerate(link_names):    # image first
+        if "/" in name:
+            links.setdefault(name, BootLink(
+                name, True, None, None, None, "the next entry names %s, "
+                "not a file directly in /boot: ovs-rescue vouches only for "
+                "those" % name))
+            continue
+        links.setdefault(name, read_link(path, name, root, position == 0))
+    return BootFacts(frozenset(images), frozenset(initrds), links)
+
+
+def _is_regular(path):
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def read_link(path, name, root=None, image=None):
+    """Describe the boot link `name` in the directory `path` (below root)."""
+    full = os.path.join(path, name)
+    try:
+        mode = os.lstat(full).st_mode
+    except OSError:
+        return BootLink(name, False, None, None, None, "%s is missing" % name)
+    if not stat.S_ISLNK(mode):
+        return BootLink(name, True, None, None, None,
+                        "%s is not a symlink" % name)
+    target = os.readlink(full)
+    if root is None:
+        root = os.path.dirname(path)
+    start = os.path.relpath(path, root).split(os.sep)
+    start = [] if start == ["."] else start
+    try:
+        parts, mode = resolve_in_root(root, start, target)
+    except Unresolved as why:
+        parts, mode = None, "%s" % why
+    return describe_link(name, target, start, parts, mode, image)
+
+

@@ -1,0 +1,1 @@
+"""Sample hosts for the demo and the tests: throwaway trees, never a host's own /boot."""
