@@ -213,17 +213,24 @@ def test_state_directory_that_is_a_symlink_is_refused(make_host, capsys,
     assert links_of(root) == pair(K847) and os.listdir(str(elsewhere)) == []
 
 
+def lock_holder(state, pid_text=b""):
+    """Another process holding the state directory's lock (flock), having
+    written pid_text into it; wait for it with .stdout.readline()."""
+    return subprocess.Popen(
+        ["python3", "-c", "import fcntl,os,sys,time;"
+         "fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT);"
+         "fcntl.flock(fd,fcntl.LOCK_EX);os.pwrite(fd,sys.argv[2].encode(),0);"
+         "print('locked',flush=True);time.sleep(30)",
+         os.path.join(state, "lock"), pid_text.decode()],
+        stdout=subprocess.PIPE)
+
+
 def test_second_run_fails_at_once_naming_the_lock_holder(make_host, capsys):
     root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
                      pending=K847)
     state = os.path.join(root, "boot", ".ovs-rescue")
     os.mkdir(state, 0o700)
-    holder = subprocess.Popen(
-        ["python3", "-c", "import fcntl,os,sys,time;"
-         "fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT);"
-         "fcntl.flock(fd,fcntl.LOCK_EX);os.pwrite(fd,b'4242      \\n',0);"
-         "print('locked',flush=True);time.sleep(30)",
-         os.path.join(state, "lock")], stdout=subprocess.PIPE)
+    holder = lock_holder(state, b"4242      \n")
     try:
         holder.stdout.readline()
         code, _, err = rollback(capsys, root, K835)
@@ -242,12 +249,7 @@ def test_ctrl_c_while_waiting_for_the_lock_is_130_and_changes_nothing(
                      pending=K847)
     state = os.path.join(root, "boot", ".ovs-rescue")
     os.mkdir(state, 0o755)
-    holder = subprocess.Popen(
-        ["python3", "-c", "import fcntl,os,sys,time;"
-         "fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT);"
-         "fcntl.flock(fd,fcntl.LOCK_EX);"
-         "print('locked',flush=True);time.sleep(30)",
-         os.path.join(state, "lock")], stdout=subprocess.PIPE)
+    holder = lock_holder(state)
     try:
         holder.stdout.readline()
         before = tree_state(root)
