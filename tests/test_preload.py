@@ -29,6 +29,14 @@ def archive_with(tmp_path, modules, method=zipfile.ZIP_DEFLATED,
     return str(path)
 
 
+def payload_of(data, module):
+    """Where the stored bytes of rescue/<module>.pyc lie in data: (start,
+    size), with a local header whose name is the entry's and no extra."""
+    name = PREFIX + "rescue/%s.pyc" % module
+    offset, _, size, _ = preload._index(bytes(data), PREFIX + "rescue/")[name]
+    return offset + 30 + len(name), size
+
+
 @pytest.mark.parametrize("method", [zipfile.ZIP_STORED,
                                     zipfile.ZIP_DEFLATED])
 def test_each_module_is_read_from_the_one_snapshot(tmp_path, method):
@@ -52,8 +60,7 @@ def test_a_damaged_entry_is_left_to_zipimport(tmp_path):
                         zipfile.ZIP_DEFLATED)
     data = bytearray(open(path, "rb").read())
     index = preload._index(bytes(data), PREFIX + "rescue/")
-    offset, _, size, _ = index[PREFIX + "rescue/cli.pyc"]
-    start = offset + 30 + len(PREFIX + "rescue/cli.pyc")
+    start, size = payload_of(data, "cli")
     data[start:start + size] = b"\xff" * size          # not deflate data
     finder = preload._Finder(path, PREFIX, bytes(data), index,
                              preload._magic())
@@ -69,8 +76,8 @@ def test_bytes_that_fail_their_crc_are_damage_not_left_to_zipimport(
                         zipfile.ZIP_STORED)
     data = bytearray(open(path, "rb").read())
     index = preload._index(bytes(data), PREFIX + "rescue/")
-    offset, _, size, _ = index[PREFIX + "rescue/cli.pyc"]
-    data[offset + 30 + len(PREFIX + "rescue/cli.pyc") + size - 2] ^= 0x01
+    start, size = payload_of(data, "cli")
+    data[start + size - 2] ^= 0x01
     finder = preload._Finder(path, PREFIX, bytes(data), index,
                              preload._magic())
     with pytest.raises(preload.DamagedEntry, match="CRC-32"):
@@ -110,9 +117,8 @@ def test_install_refuses_its_own_entry_when_it_fails_its_crc(tmp_path):
                                    "rescue/preload.pyc": "Z = 3"},
                         zipfile.ZIP_STORED)
     data = bytearray(open(path, "rb").read())
-    index = preload._index(bytes(data), PREFIX + "rescue/")
-    offset, _, size, _ = index[PREFIX + "rescue/preload.pyc"]
-    data[offset + 30 + len(PREFIX + "rescue/preload.pyc") + size - 2] ^= 1
+    start, size = payload_of(data, "preload")
+    data[start + size - 2] ^= 1
     with open(path, "wb") as out:
         out.write(bytes(data))
     with pytest.raises(preload.DamagedEntry, match="preload.pyc fails"):
