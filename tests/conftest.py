@@ -2,6 +2,7 @@
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -13,6 +14,13 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def pytest_configure(config):
+    # A suite started in the background of a script (`.ci/run &`, nohup)
+    # inherits SIGINT or SIGHUP ignored, and so would every tool it starts:
+    # the Ctrl-C and hangup tests then see nothing arrive. They test what an
+    # operator's terminal gives, so the defaults are put back.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     missing = [tool for tool in ("rpm", "rpmbuild") if not shutil.which(tool)]
     if missing:
         raise pytest.UsageError("tests need %s on PATH (apt-get install rpm)"
