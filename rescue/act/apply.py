@@ -16,30 +16,12 @@ from rescue.host import statedir as journal
 from rescue.host.bootscan import boot_dir
 from rescue.errors import CannotChange, PartlyChanged
 from rescue.host.untrusted import open_regular
-from rescue.core.bootlinks import link_names
 from rescue.core.naming import link_target_release
+from rescue.core.plan import plan_problems
 
 MIN_FREE_BYTES = 64 * 1024
 
 Result = record("Result", "plan changed backup warnings")
-
-
-def plan_problems(facts, plan):
-    """Refuse a plan that the boot facts say would fail or do harm: a link
-    name held by something that is not a symlink (a file, a directory),
-    or a target that is not a kernel file of /boot. Pure."""
-    boot = facts.boot
-    image = link_names(boot.links)[0]
-    for name, _, new in plan.links:
-        if boot.links[name].present and boot.links[name].target is None:
-            raise CannotChange("/boot/%s is not a symlink; move it aside "
-                               "(mv /boot/%s /boot/%s.orig), then run again; "
-                               "nothing changed" % (name, name, name))
-        release = link_target_release(name, new)
-        files = boot.images if name == image else boot.initrds
-        if release not in files:
-            raise CannotChange("target /boot/%s is not a file; nothing "
-                               "changed" % new.rsplit("/", 1)[-1])
 
 
 def preflight(boot, facts, plan):

@@ -12,7 +12,7 @@ import stat
 
 from rescue import __version__
 from rescue.core import (bootlinks as bootfacts, loaderconfig as bootloader,
-                         naming)
+                         hostfacts, naming, rpmquery)
 from rescue.host import (bootscan as bootdir, gather as facts,
                          statedir as journal, rpmdb)
 from rescue.errors import CannotInspect, UsageError
@@ -59,8 +59,8 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
                            timeout or rpmdb.DEFAULT_TIMEOUT, firmware)
     packages = read.packages
     listed = [p for name in sorted(packages) for p in packages[name]]
-    releases = sorted(facts.releases_of(read.boot, running))
-    paths = {rpmdb.module_file(p, r) for p in listed for r in releases}
+    releases = sorted(hostfacts.releases_of(read.boot, running))
+    paths = {rpmquery.module_file(p, r) for p in listed for r in releases}
     modules = {}
     for path in sorted((paths | set(read.modprobe.values())) - {None}):
         if path is not None:
@@ -81,7 +81,7 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
         # written back as the tool writes it: its last journal.KEEP changes
         "journal": journal.journal_text(read.changes) if read.changes
                    else None,
-        "packages": rpmdb.package_listing(listed),
+        "packages": rpmquery.package_listing(listed),
         "module_files": modules,
         "boot_loader": dict(zip(bootloader.BootLoaderFiles._fields,
                                 read.loader)),
@@ -186,10 +186,10 @@ def facts_of(document, running, source):
     listing = document["packages"]
     if not isinstance(listing, str):
         raise Damaged("packages is not a listing")
-    found, _ = rpmdb.parse_query_output(listing)
-    names = rpmdb.wanted_names(facts.releases_of(boot, running))
+    found, _ = rpmquery.parse_query_output(listing)
+    names = rpmquery.wanted_names(hostfacts.releases_of(boot, running))
     packages = {name: found[name] for name in names if name in found}
-    facts.require_ovs(packages, "snapshot %s" % source)
+    hostfacts.require_ovs(packages, "snapshot %s" % source)
     modules = document["module_files"]
     if not isinstance(modules, dict):
         raise Damaged("module_files is not an object")
@@ -201,10 +201,10 @@ def facts_of(document, running, source):
     if not isinstance(dep_problems, dict) or not all(
             isinstance(p, str) for p in dep_problems.values()):
         raise Damaged("modules_dep_problems is not an object of text")
-    return facts.assemble(None, None, boot, running, packages, changes,
-                          lambda path: _module_file(modules, path), next_boot,
-                          _markers(document.get("markers")), modprobe,
-                          dep_problems)
+    return hostfacts.assemble(None, None, boot, running, packages, changes,
+                              lambda path: _module_file(modules, path),
+                              next_boot, _markers(document.get("markers")),
+                              modprobe, dep_problems)
 
 
 def _loader_files(document):
@@ -310,7 +310,7 @@ def _boot_facts(entries, next_boot):
 def _module_file(modules, path):
     module = modules.get(path) if path is not None else None
     if module is None:
-        return facts.module_file_fact(path, "absent")
+        return hostfacts.module_file_fact(path, "absent")
     module = _object(module, "module file %s" % path)
     vermagic, problem = module.get("vermagic"), module.get("problem")
     if module.get("type") not in list(_MODES) + ["absent"]:
@@ -318,5 +318,5 @@ def _module_file(modules, path):
     if vermagic is not None and not isinstance(vermagic, str):
         raise Damaged("vermagic of %s is not a string" % path)
     if module["type"] == "file" and vermagic is None and problem:
-        return facts.ModuleFile(path, None, str(problem))   # the host's words
-    return facts.module_file_fact(path, module["type"], vermagic)
+        return hostfacts.ModuleFile(path, None, str(problem))   # the host's words
+    return hostfacts.module_file_fact(path, module["type"], vermagic)
