@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from rescue.host import bootscan as bootdir
+from rescue.host import bootscan as bootdir, snapshot
 from rescue.errors import CannotInspect
 from tests.hosts import K835, K847
 
@@ -96,3 +96,47 @@ def test_missing_boot_directory_cannot_be_inspected(fs):
     fs.create_dir("/host")
     with pytest.raises(CannotInspect, match="/host/boot"):
         bootdir.scan_boot("/host")
+
+
+def replayed(names):
+    """The scan of /host/boot as a snapshot saves it and replays it."""
+    entries = snapshot._boot_entries(snapshot.boot_entries(BOOT))
+    return bootdir.scan_boot("/", names, snapshot.SnapshotFiles(entries))
+
+
+LINK_NAMES = ("vmlinuz-2.6-xen", "initrd-2.6-xen.img")
+
+
+@pytest.mark.parametrize("image, initrd", [
+    ("vmlinuz-" + K847, "initrd-%s.img" % K847),
+    ("/boot/vmlinuz-" + K847, "../boot/initrd-%s.img" % K847),
+    ("chain", "initrd-%s.img" % K835),
+    ("../etc/passwd", "../../../initrd"),
+    ("xen.gz", "a-directory"),
+    ("loop", "vmlinuz-2.6-xen"),
+])
+def test_a_snapshot_scans_its_boot_as_the_host_scans_it(boot, image, initrd):
+    kernel(boot, K835)
+    kernel(boot, K847)
+    boot.create_file(BOOT + "/xen.gz")
+    boot.create_dir(BOOT + "/a-directory")
+    os.symlink("vmlinuz-" + K835, BOOT + "/chain")
+    os.symlink("loop", BOOT + "/loop")
+    links(image, initrd)
+    assert replayed(LINK_NAMES) == bootdir.scan_boot("/host", LINK_NAMES)
+
+
+def test_a_snapshot_reads_a_regular_file_for_a_link_as_the_host_does(boot):
+    kernel(boot, K847)
+    boot.create_file(BOOT + "/vmlinuz-2.6-xen")
+    assert replayed(LINK_NAMES) == bootdir.scan_boot("/host", LINK_NAMES)
+    assert "not a symlink" in replayed(LINK_NAMES).links[
+        "vmlinuz-2.6-xen"].problem
+
+
+def test_a_snapshot_names_a_file_below_boot_as_the_host_does(boot):
+    kernel(boot, K847)
+    names = ("grub/vmlinuz-" + K847, "initrd-2.6-xen.img")
+    assert replayed(names) == bootdir.scan_boot("/host", names)
+    assert "not a file directly in /boot" in replayed(names).links[
+        names[0]].problem

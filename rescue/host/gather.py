@@ -87,9 +87,10 @@ def read_host(root, dbpath, running, package_list=None,
                      bootconfig.read_markers(root), dep_problems)
 
 
-def scan_next_boot(root, next_boot):
-    """/boot with the links the next entry names, a named file as such."""
-    boot = bootdir.scan_boot(root, next_boot.link_names)
+def scan_next_boot(root, next_boot, files=bootdir.HOST_FILES):
+    """/boot with the links the next entry names, a named file as such;
+    files: the file system to read (a snapshot's stands in for the host's)."""
+    boot = bootdir.scan_boot(root, next_boot.link_names, files)
     title = next_boot.entry.title if next_boot.entry else None
     image = next_boot.link_names[0]
     return boot._replace(links={

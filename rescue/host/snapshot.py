@@ -174,7 +174,7 @@ def facts_of(document, running, source):
         raise Damaged("boots has no %s" % error.args[0])
     except TypeError:
         raise Damaged("boots holds something not a boot file")
-    boot = _boot_facts(entries, next_boot)
+    boot = facts.scan_next_boot("/", next_boot, SnapshotFiles(entries))
     text = document.get("journal")
     if text is not None and not isinstance(text, str):
         raise Damaged("its journal is not text")
@@ -262,49 +262,32 @@ class _Stat(tuple):
     st_mode = property(lambda self: self[0])
 
 
-def _boot_facts(entries, next_boot):
-    """BootFacts of a snapshot's /boot, resolved as scan_boot resolves."""
-    def entry(path):
+class SnapshotFiles(object):
+    """A snapshot's /boot as the boot scan reads a file system: / and /boot
+    are directories, /boot's saved entries are as they were saved, and
+    nothing else is there."""
+
+    def __init__(self, entries):
+        self.entries = entries      # name -> (kind, target), as checked
+
+    def _entry(self, path):
         parent, name = os.path.split(path)
         if path in ("/", "/boot"):
             return ("dir", None)
-        if parent == "/boot" and name in entries:
-            return entries[name]
+        if parent == "/boot" and name in self.entries:
+            return self.entries[name]
         raise OSError(2, "not in the snapshot")     # ENOENT: unknown there
 
-    def lstat(path):
-        return _Stat((_MODES[entry(path)[0]],))
+    def listdir(self, path):
+        if path != "/boot":
+            raise OSError(20, "not a directory in the snapshot")
+        return sorted(self.entries)
 
-    images = frozenset(r for r in (naming.release_of_image(n) for n, e
-                                   in entries.items() if e[0] == "file") if r)
-    initrds = frozenset(r for r in (naming.release_of_initrd(n) for n, e
-                                    in entries.items() if e[0] == "file")
-                        if r)
-    links = {}
-    image_name = next_boot.link_names[0]
-    for name in next_boot.link_names:
-        if name in links:
-            continue                # one file named as image and initrd
-        kind, target = entries.get(name, (None, None))
-        if kind is None:
-            links[name] = bootdir.BootLink(name, False, None, None, None,
-                                           "%s is missing" % name)
-        elif kind != "link":
-            links[name] = bootdir.BootLink(name, True, None, None, None,
-                                           "%s is not a symlink" % name)
-        else:
-            try:
-                parts, mode = bootdir.resolve_in_root(
-                    "/", ["boot"], target, lstat, lambda p: entry(p)[1])
-            except bootdir.Unresolved as why:
-                parts, mode = None, str(why)
-            links[name] = bootdir.describe_link(name, target, ["boot"],
-                                                parts, mode,
-                                                name == image_name)
-    title = next_boot.entry.title if next_boot.entry else None
-    return bootdir.BootFacts(images, initrds, {
-        name: bootfacts.direct_file_link(link, title, name == image_name)
-        for name, link in links.items()})
+    def lstat(self, path):
+        return _Stat((_MODES[self._entry(path)[0]],))
+
+    def readlink(self, path):
+        return self._entry(path)[1]
 
 
 def _module_file(modules, path):
