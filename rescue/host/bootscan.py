@@ -3,7 +3,7 @@ import os
 import stat
 
 from rescue.core import naming
-# The records and pure rules live in bootfacts; they are named here too.
+# The records and pure rules live in bootlinks; they are named here too.
 from rescue.core.bootlinks import (BOOT, BootFacts, BootLink, describe_link,
                               link_problems, pending_pair)
 from rescue.errors import CannotInspect

@@ -2,11 +2,11 @@
 import os
 import stat
 
-from rescue.core import bootlinks as bootfacts, naming, rpmquery
+from rescue.core import bootlinks, naming, rpmquery
 from rescue.core.hostfacts import (assemble, module_file_fact, releases_of,
                                    require_ovs)
-from rescue.host import (bootscan as bootdir, filedigest, statedir as journal,
-                         kmodfile, modinfo, rpmdb)
+from rescue.host import (bootscan, filedigest, kmodfile, modinfo, rpmdb,
+                         statedir)
 from rescue.errors import CannotInspect, UsageError
 from rescue.core.records import record
 
@@ -49,7 +49,7 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
 
 
 # What a host's files and rpm said, before any decision: what gather turns
-# into HostFacts and `snapshot` saves. loader: bootloader.BootLoaderFiles;
+# into HostFacts and `snapshot` saves. loader: loaderconfig.BootLoaderFiles;
 # modprobe: release -> the module path its modules.dep names first;
 # dep_problems: release -> why its modules.dep names none.
 HostReads = record("HostReads", "loader next_boot boot packages changes "
@@ -61,12 +61,12 @@ def read_host(root, dbpath, running, package_list=None,
     """Every read the decisions rest on, once: boot loader, the files its
     next entry opens, /boot, rpm (or a saved listing), the journal,
     modules.dep and the markers."""
-    from rescue.core import loaderconfig as bootloader
-    from rescue.host import nextboot as bootconfig, bootfiles
+    from rescue.core import loaderconfig
+    from rescue.host import nextboot, bootfiles
     check_root(root)
-    loader = bootconfig.read_boot_loader(root, firmware,
+    loader = nextboot.read_boot_loader(root, firmware,
                                          os.path.realpath(root) == "/")
-    next_boot = bootloader.next_boot_of(loader)
+    next_boot = loaderconfig.next_boot_of(loader)
     next_boot = next_boot._replace(boots=bootfiles.read_boots(
         root, next_boot, deep))
     boot = scan_next_boot(root, next_boot)
@@ -75,26 +75,26 @@ def read_host(root, dbpath, running, package_list=None,
     if deep:
         next_boot = next_boot._replace(boots=bootfiles.with_digests(
             root, next_boot.boots, filedigest.all_digests(packages)))
-    changes = journal.read_journal(bootdir.boot_dir(root))
+    changes = statedir.read_journal(bootscan.boot_dir(root))
     modprobe, dep_problems = {}, {}
     for release in sorted(releases_of(boot, running)):
-        path, problem = bootconfig.modprobe_path(root, release)
+        path, problem = nextboot.modprobe_path(root, release)
         if path is not None:
             modprobe[release] = path
         else:
             dep_problems[release] = problem
     return HostReads(loader, next_boot, boot, packages, changes, modprobe,
-                     bootconfig.read_markers(root), dep_problems)
+                     nextboot.read_markers(root), dep_problems)
 
 
-def scan_next_boot(root, next_boot, files=bootdir.HOST_FILES):
+def scan_next_boot(root, next_boot, files=bootscan.HOST_FILES):
     """/boot with the links the next entry names, a named file as such;
     files: the file system to read (a snapshot's stands in for the host's)."""
-    boot = bootdir.scan_boot(root, next_boot.link_names, files)
+    boot = bootscan.scan_boot(root, next_boot.link_names, files)
     title = next_boot.entry.title if next_boot.entry else None
     image = next_boot.link_names[0]
     return boot._replace(links={
-        name: bootfacts.direct_file_link(link, title, name == image)
+        name: bootlinks.direct_file_link(link, title, name == image)
         for name, link in boot.links.items()})
 
 
@@ -119,7 +119,7 @@ def refresh_boot(facts):
     """
     return facts._replace(
         boot=scan_next_boot(facts.root, facts.next_boot),
-        journal=journal.read_journal(bootdir.boot_dir(facts.root)))
+        journal=statedir.read_journal(bootscan.boot_dir(facts.root)))
 
 
 def check_module_file(root, path, digest=None):
@@ -150,8 +150,8 @@ def path_in_root(root, path):
     when they do not lead to a directory there."""
     directory, name = os.path.split(path)
     try:
-        parts, mode = bootdir.resolve_in_root(root, (), directory or "/")
-    except bootdir.Unresolved:
+        parts, mode = bootscan.resolve_in_root(root, (), directory or "/")
+    except bootscan.Unresolved:
         return None
     if not stat.S_ISDIR(mode) or name in ("", ".", ".."):
         return None

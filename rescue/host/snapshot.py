@@ -11,10 +11,8 @@ import os
 import stat
 
 from rescue import __version__
-from rescue.core import (bootlinks as bootfacts, loaderconfig as bootloader,
-                         hostfacts, naming, rpmquery)
-from rescue.host import (bootscan as bootdir, gather as facts,
-                         statedir as journal, rpmdb)
+from rescue.core import bootlinks, hostfacts, loaderconfig, naming, rpmquery
+from rescue.host import bootscan, gather, rpmdb, statedir
 from rescue.errors import CannotInspect, UsageError
 from rescue.host.untrusted import read_untrusted
 
@@ -42,7 +40,7 @@ def boot_entries(boot):
     """Each name in /boot (but our state directory): its kind and target."""
     entries = {}
     for name in sorted(os.listdir(boot)):
-        if name == journal.STATE_DIR:
+        if name == statedir.STATE_DIR:
             continue
         path = os.path.join(boot, name)
         kind = entry_kind(path)
@@ -55,7 +53,7 @@ def boot_entries(boot):
 def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
                   firmware=None):
     """The snapshot document of the host below root."""
-    read = facts.read_host(root, dbpath, running, package_list,
+    read = gather.read_host(root, dbpath, running, package_list,
                            timeout or rpmdb.DEFAULT_TIMEOUT, firmware)
     packages = read.packages
     listed = [p for name in sorted(packages) for p in packages[name]]
@@ -64,8 +62,8 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
     modules = {}
     for path in sorted((paths | set(read.modprobe.values())) - {None}):
         if path is not None:
-            found = facts.check_module_file(root, path)
-            full = facts.path_in_root(root, path)
+            found = gather.check_module_file(root, path)
+            full = gather.path_in_root(root, path)
             modules[path] = {
                 "type": entry_kind(full) if full else "absent",
                 "vermagic": found.vermagic}
@@ -77,18 +75,18 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
         "source": {"host": os.uname().nodename, "root": root,
                    "dbpath": dbpath},
         "running": running,
-        "boot": boot_entries(bootdir.boot_dir(root)),
+        "boot": boot_entries(bootscan.boot_dir(root)),
         # written back as the tool writes it: its last journal.KEEP changes
-        "journal": journal.journal_text(read.changes) if read.changes
+        "journal": statedir.journal_text(read.changes) if read.changes
                    else None,
         "packages": rpmquery.package_listing(listed),
         "module_files": modules,
-        "boot_loader": dict(zip(bootloader.BootLoaderFiles._fields,
+        "boot_loader": dict(zip(loaderconfig.BootLoaderFiles._fields,
                                 read.loader)),
         "markers": _markers_document(read.markers),
         "modprobe": read.modprobe,
         "modules_dep_problems": read.dep_problems,
-        "boots": bootfacts.boots_document(read.next_boot.boots),
+        "boots": bootlinks.boots_document(read.next_boot.boots),
     }
 
 
@@ -165,21 +163,21 @@ def replay_facts(path, running=None):
 def facts_of(document, running, source):
     """HostFacts from a snapshot document: the pure half of a replay."""
     entries = _boot_entries(document["boot"])
-    next_boot = bootloader.next_boot_of(_loader_files(document))
+    next_boot = loaderconfig.next_boot_of(_loader_files(document))
     boots = document.get("boots")
     try:
-        next_boot = next_boot._replace(boots=bootfacts.boots_of_document(
+        next_boot = next_boot._replace(boots=bootlinks.boots_of_document(
             boots if boots is None else _object(boots, "boots")))
     except KeyError as error:
         raise Damaged("boots has no %s" % error.args[0])
     except TypeError:
         raise Damaged("boots holds something not a boot file")
-    boot = facts.scan_next_boot("/", next_boot, SnapshotFiles(entries))
+    boot = gather.scan_next_boot("/", next_boot, SnapshotFiles(entries))
     text = document.get("journal")
     if text is not None and not isinstance(text, str):
         raise Damaged("its journal is not text")
     try:
-        changes = journal.parse_journal(text) if text else ()
+        changes = statedir.parse_journal(text) if text else ()
     except (ValueError, RecursionError) as error:
         raise CannotInspect("snapshot %s: its journal is damaged (%s)"
                             % (source, error))
@@ -212,23 +210,23 @@ def _loader_files(document):
     saved = document.get("boot_loader") or {}
     if not isinstance(saved, dict):
         raise Damaged("boot_loader is not an object")
-    values = [saved.get(name) for name in bootloader.BootLoaderFiles._fields]
+    values = [saved.get(name) for name in loaderconfig.BootLoaderFiles._fields]
     includes = values.pop(5)
     if includes is not None and not (isinstance(includes, dict) and all(
             isinstance(t, str) for t in includes.values())):
         raise Damaged("boot_loader includes is not an object of text")
     if not all(v is None or isinstance(v, str) for v in values):
         raise Damaged("boot_loader holds something not text")
-    if values[1] not in (None, bootloader.EXTLINUX, bootloader.GRUB) or (
+    if values[1] not in (None, loaderconfig.EXTLINUX, loaderconfig.GRUB) or (
             values[0] is not None and values[2] is None):
         raise Damaged("boot_loader is not one the tool saves")
-    return bootloader.BootLoaderFiles(*values[:5], includes=includes,
+    return loaderconfig.BootLoaderFiles(*values[:5], includes=includes,
                                       wanted=values[5])
 
 
 def _markers(saved):
     if saved is None:
-        return bootfacts.NO_MARKERS
+        return bootlinks.NO_MARKERS
     saved = _object(saved, "markers")
     regenerate = saved.get("regenerate")
     pending = saved.get("reboot_required")
@@ -237,7 +235,7 @@ def _markers(saved):
             and all(isinstance(x, str) for x in regenerate + pending)
             and (backend is None or isinstance(backend, str))):
         raise Damaged("markers hold something not text")
-    return bootfacts.Markers(frozenset(regenerate), tuple(pending), backend)
+    return bootlinks.Markers(frozenset(regenerate), tuple(pending), backend)
 
 
 def _boot_entries(entries):
