@@ -231,24 +231,23 @@ def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
 def stock_next_boot(pending, initrd_pending=None):
     """The NextBoot of a 5.6-6.2 host's stock extlinux.conf whose boot
     links lead to these releases' files (None: the link is missing)."""
-    from rescue.core import (bootlinks as bootfacts,
-                             loaderconfig as bootloader, layouts)
+    from rescue.core import bootlinks, layouts, loaderconfig
     initrd_pending = initrd_pending or pending
 
     def boot_file(written, name, version=None):
         if name is None:
-            return bootfacts.BootFile(written, None, "%s is missing"
+            return bootlinks.BootFile(written, None, "%s is missing"
                                       % written, None)
-        return bootfacts.BootFile(written, "/boot/" + name, None, version)
+        return bootlinks.BootFile(written, "/boot/" + name, None, version)
     image, initrd = "/boot/" + naming.IMAGE_LINK, "/boot/" + naming.INITRD_LINK
-    boots = bootfacts.Boots(
+    boots = bootlinks.Boots(
         boot_file("/boot/xen.gz", "xen.gz"),
         boot_file(image, pending and naming.image_name(pending), pending),
         boot_file(initrd, initrd_pending and naming.initrd_name(
             initrd_pending)), ())
-    entry = bootloader.Entry("xe", "xe", image, initrd, "/boot/xen.gz", (),
+    entry = loaderconfig.Entry("xe", "xe", image, initrd, "/boot/xen.gz", (),
                              None)
-    return bootfacts.NextBoot("/boot/extlinux.conf", "extlinux", entry,
+    return bootlinks.NextBoot("/boot/extlinux.conf", "extlinux", entry,
                               "DEFAULT", layouts.XS56, (), boots=boots)
 
 
