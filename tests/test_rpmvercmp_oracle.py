@@ -4,7 +4,7 @@ import subprocess
 from hypothesis import given, settings, strategies as st
 
 from rescue.core.rpmvercmp import vercmp
-from tests.test_rpmvercmp import version_text
+from tests.unit.test_rpmvercmp import version_text
 
 
 def rpm_vercmp_all(pairs):
