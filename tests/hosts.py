@@ -193,16 +193,17 @@ def tree_state(path):
 def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
              initrd_pending=None, journal=None):
     """HostFacts built in memory, for the pure decision tests."""
-    from rescue.host import bootscan as bootdir, gather as facts
+    from rescue.core import bootlinks, hostfacts
     images = frozenset(k.release for k in kernels if k.image)
     initrds = frozenset(k.release for k in kernels if k.initrd)
     initrd_pending = initrd_pending or pending
 
     def link(name, release, file_name):
         if release is None:
-            return bootdir.BootLink(name, False, None, None, None,
-                                    name + " is missing")
-        return bootdir.BootLink(name, True, file_name, file_name, release, None)
+            return bootlinks.BootLink(name, False, None, None, None,
+                                      name + " is missing")
+        return bootlinks.BootLink(name, True, file_name, file_name, release,
+                                  None)
     links = {
         naming.IMAGE_LINK: link(naming.IMAGE_LINK, pending,
                                 pending and naming.image_name(pending)),
@@ -215,14 +216,14 @@ def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
         packages = ()
         if k.module_build:
             path = sample.module_path(k.release)
-            module = facts.ModuleFile(
+            module = hostfacts.ModuleFile(
                 path, (k.vermagic or k.release) if k.module_on_disk else None,
                 None if k.module_on_disk else "module file missing")
-            packages = (facts.ModulePackage(
+            packages = (hostfacts.ModulePackage(
                 naming.module_package_name(k.release), k.module_build, "1",
                 module),)
         modules[k.release] = packages
-    return facts.HostFacts("/host", DBPATH, bootdir.BootFacts(
+    return hostfacts.HostFacts("/host", DBPATH, bootlinks.BootFacts(
         images, initrds, links), running, ovs_build, modules, journal,
         stock_next_boot(pending, initrd_pending))
 
@@ -230,24 +231,23 @@ def facts_of(kernels, pending=None, running=None, ovs_build=OVS_BUILD,
 def stock_next_boot(pending, initrd_pending=None):
     """The NextBoot of a 5.6-6.2 host's stock extlinux.conf whose boot
     links lead to these releases' files (None: the link is missing)."""
-    from rescue.core import (bootlinks as bootfacts,
-                             loaderconfig as bootloader, layouts)
+    from rescue.core import bootlinks, layouts, loaderconfig
     initrd_pending = initrd_pending or pending
 
     def boot_file(written, name, version=None):
         if name is None:
-            return bootfacts.BootFile(written, None, "%s is missing"
+            return bootlinks.BootFile(written, None, "%s is missing"
                                       % written, None)
-        return bootfacts.BootFile(written, "/boot/" + name, None, version)
+        return bootlinks.BootFile(written, "/boot/" + name, None, version)
     image, initrd = "/boot/" + naming.IMAGE_LINK, "/boot/" + naming.INITRD_LINK
-    boots = bootfacts.Boots(
+    boots = bootlinks.Boots(
         boot_file("/boot/xen.gz", "xen.gz"),
         boot_file(image, pending and naming.image_name(pending), pending),
         boot_file(initrd, initrd_pending and naming.initrd_name(
             initrd_pending)), ())
-    entry = bootloader.Entry("xe", "xe", image, initrd, "/boot/xen.gz", (),
+    entry = loaderconfig.Entry("xe", "xe", image, initrd, "/boot/xen.gz", (),
                              None)
-    return bootfacts.NextBoot("/boot/extlinux.conf", "extlinux", entry,
+    return bootlinks.NextBoot("/boot/extlinux.conf", "extlinux", entry,
                               "DEFAULT", layouts.XS56, (), boots=boots)
 
 

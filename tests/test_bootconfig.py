@@ -5,7 +5,7 @@ import tempfile
 
 from hypothesis import given, settings, strategies as st
 
-from rescue.host import nextboot as bootconfig
+from rescue.host import nextboot
 
 RELEASE = "4.19.0+1"
 NAMES = st.sampled_from(["openvswitch.ko", "openvswitch.ko.xz",
@@ -42,4 +42,4 @@ def test_the_winning_openvswitch_line_is_found_as_a_line_split_finds_it(lines):
         os.makedirs(folder)
         with open(os.path.join(folder, "modules.dep"), "w") as out:
             out.write("".join("%s%s:%s\n" % line for line in lines))
-        assert bootconfig.modprobe_path(root, RELEASE) == oracle(lines)
+        assert nextboot.modprobe_path(root, RELEASE) == oracle(lines)

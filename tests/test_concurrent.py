@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from rescue.host import statedir as journal
+from rescue.host import statedir
 from tests.hosts import K835, K847, Kernel, tree_state
 
 pytestmark = pytest.mark.skipif(not shutil.which("strace"),
@@ -72,10 +72,10 @@ def temps_in(directory):
 def journal_started(root):
     """The change's record is written: the next rename is a link's."""
     try:
-        changes = journal.read_journal(os.path.join(root, "boot"))
+        changes = statedir.read_journal(os.path.join(root, "boot"))
     except Exception:
         return False
-    return bool(changes) and changes[-1].state == journal.STARTED
+    return bool(changes) and changes[-1].state == statedir.STARTED
 
 
 def remove(root, name):
@@ -149,7 +149,7 @@ def test_a_kernel_removed_under_an_undo_stops_it(unsafe_pending, zipapp,
 def boot_state(root):
     """/boot but our lock file (each run writes its pid there)."""
     state = tree_state(os.path.join(root, "boot"))
-    state.pop(os.path.join(journal.STATE_DIR, journal.LOCK), None)
+    state.pop(os.path.join(statedir.STATE_DIR, statedir.LOCK), None)
     return state
 
 

@@ -174,7 +174,7 @@ def scenario_host(make_host, name, scenario):
     """(root, command, start pair, planned pair) of one scenario."""
     from tests.test_trust import interrupted_undo, set_links, write_journal
     from tests.test_trust import change as record
-    from rescue.host import statedir as journal
+    from rescue.host import statedir
     root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
                      pending=K847, name=name)
     if scenario == "rollback":
@@ -187,7 +187,7 @@ def scenario_host(make_host, name, scenario):
     if scenario == "rollback after an interrupted undo":
         interrupted_undo(root)
         return root, "rollback", (pair(K847)[0], pair(K835)[1]), pair(K835)
-    write_journal(root, (record("rollback", K847, K835, journal.STARTED),))
+    write_journal(root, (record("rollback", K847, K835, statedir.STARTED),))
     set_links(root, pair(K835)[0], pair(K847)[1])
     return root, "undo", (pair(K835)[0], pair(K847)[1]), pair(K847)
 
@@ -195,9 +195,9 @@ def scenario_host(make_host, name, scenario):
 def finished(root, links, planned):
     """The change is over: the planned pair, recorded as done (a rerun of
     undo would then undo the undo)."""
-    from rescue.host import statedir as journal
-    changes = journal.read_journal(os.path.join(root, "boot"))
-    return links == planned and changes[-1].state == journal.DONE
+    from rescue.host import statedir
+    changes = statedir.read_journal(os.path.join(root, "boot"))
+    return links == planned and changes[-1].state == statedir.DONE
 
 
 @pytest.mark.parametrize("fault", ["signal=KILL", "error=EIO",

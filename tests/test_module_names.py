@@ -5,8 +5,7 @@ import lzma
 
 import pytest
 
-from rescue.core import modulesdep, naming, rpmheaders
-from rescue.host import rpmdb
+from rescue.core import modulesdep, naming, rpmheaders, rpmquery
 from rescue.sample import trees as sample
 from tests.hosts import K835, K847, OVS_BUILD, Kernel, Rpm, run_cli
 
@@ -29,19 +28,19 @@ def test_modules_dep_looks_for_the_same_names():
 @pytest.mark.parametrize("name", naming.MODULE_NAMES)
 def test_a_package_owning_any_module_name_owns_the_module(name):
     path = "/lib/modules/%s/extra/%s" % (K835, name)
-    package = rpmdb.Package("openvswitch-modules", "1", "1",
+    package = rpmquery.Package("openvswitch-modules", "1", "1",
                             ("/lib/modules/%s/extra/vport.ko" % K835, path),
                             {})
-    assert rpmdb.module_file(package, K835) == path
-    assert rpmdb.owns_module_of(package, K835)
+    assert rpmquery.module_file(package, K835) == path
+    assert rpmquery.owns_module_of(package, K835)
     assert rpmheaders.module_file_of(package, K835) == path
 
 
 def test_the_plain_module_wins_over_a_compressed_copy():
     plain = "/lib/modules/%s/extra/openvswitch.ko" % K835
-    package = rpmdb.Package("openvswitch-modules", "1", "1",
+    package = rpmquery.Package("openvswitch-modules", "1", "1",
                             (plain + ".xz", plain), {})
-    assert rpmdb.module_file(package, K835) == plain
+    assert rpmquery.module_file(package, K835) == plain
 
 
 @pytest.mark.parametrize("suffix", sorted(COMPRESSORS))

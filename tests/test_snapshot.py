@@ -5,7 +5,7 @@ import os
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rescue.host import rpmdb
+from rescue.core import rpmquery
 from tests.hosts import (K835, K847, K_OLD, Kernel, OLD_BUILD, run_cli,
                          tree_state)
 
@@ -139,14 +139,14 @@ def test_snapshot_runs_from_the_zipapp_under_python36(host, run_pyz,
 names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl",
                                                     "Zp")), min_size=1)
 packages = st.lists(st.builds(
-    rpmdb.Package, names, names, names,
+    rpmquery.Package, names, names, names,
     st.lists(names.map(lambda n: "/" + n), max_size=3).map(tuple)),
     max_size=5)
 
 
 @given(packages)
 def test_package_listing_reads_back_as_the_same_packages(found):
-    parsed, missing = rpmdb.parse_query_output(rpmdb.package_listing(found))
+    parsed, missing = rpmquery.parse_query_output(rpmquery.package_listing(found))
     expected = {}
     for package in found:
         expected.setdefault(package.name, []).append(package)

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from rescue.host import statedir as journal
+from rescue.host import statedir
 from tests.hosts import K835, K847, K_OLD, Kernel, run_cli, tree_state
 
 IMAGE, INITRD = "vmlinuz-2.6-xen", "initrd-2.6-xen.img"
@@ -35,18 +35,18 @@ def set_links(root, image, initrd):
 
 
 def write_journal(root, changes):
-    state = os.path.join(root, "boot", journal.STATE_DIR)
+    state = os.path.join(root, "boot", statedir.STATE_DIR)
     os.makedirs(state, mode=0o755, exist_ok=True)
-    with open(os.path.join(state, journal.JOURNAL), "w") as out:
-        out.write(journal.journal_text(changes))
-    return os.path.join(state, journal.JOURNAL)
+    with open(os.path.join(state, statedir.JOURNAL), "w") as out:
+        out.write(statedir.journal_text(changes))
+    return os.path.join(state, statedir.JOURNAL)
 
 
 def change(action, old, new, state, ident="20261127T000000Z-1"):
     """A journal record moving both links from old's pair to new's."""
     links = tuple((name, o, n) for name, o, n in
                   zip((IMAGE, INITRD), pair(old), pair(new)))
-    return journal.Change(ident, "2026-11-27T00:00:00Z", action, old, new,
+    return statedir.Change(ident, "2026-11-27T00:00:00Z", action, old, new,
                           links, state)
 
 
@@ -60,8 +60,8 @@ def unsafe_pending(make_host):
 def interrupted_undo(root):
     """A rollback to K835, then an undo back to K847 cut after one rename."""
     write_journal(root, (
-        change("rollback", K847, K835, journal.DONE, "20261127T000000Z-1"),
-        change("undo", K835, K847, journal.STARTED, "20261127T000100Z-2")))
+        change("rollback", K847, K835, statedir.DONE, "20261127T000000Z-1"),
+        change("undo", K835, K847, statedir.STARTED, "20261127T000100Z-2")))
     set_links(root, pair(K847)[0], pair(K835)[1])
 
 
@@ -77,9 +77,9 @@ def test_rollback_after_an_interrupted_undo_lands_on_a_safe_pair(
                            "--running-kernel", K835)
     assert code == 0 and json.loads(out)["to"] == K835
     assert links_of(root) == pair(K835)
-    states = [c.state for c in journal.read_journal(
+    states = [c.state for c in statedir.read_journal(
         os.path.join(root, "boot"))]
-    assert states == [journal.DONE, journal.ABANDONED, journal.DONE]
+    assert states == [statedir.DONE, statedir.ABANDONED, statedir.DONE]
     assert run_cli(capsys, "check", "--root", root,
                    "--running-kernel", K835)[0] == 0
 
@@ -88,7 +88,7 @@ def test_rollback_to_is_honoured_over_an_interrupted_change(make_host,
                                                             capsys):
     root = make_host([Kernel(K_OLD), Kernel(K835), Kernel(K847)],
                      pending=K847)
-    write_journal(root, (change("rollback", K847, K835, journal.STARTED),))
+    write_journal(root, (change("rollback", K847, K835, statedir.STARTED),))
     set_links(root, pair(K835)[0], pair(K847)[1])
     code, out, _ = run_cli(capsys, "rollback", "--json", "--to", K_OLD,
                            "--root", root, "--running-kernel", K835)
@@ -99,7 +99,7 @@ def test_rollback_to_is_honoured_over_an_interrupted_change(make_host,
 def test_rollback_does_not_finish_onto_a_kernel_whose_module_went_away(
         unsafe_pending, capsys):
     root = unsafe_pending            # the record says K847; it has no module
-    write_journal(root, (change("rollback", K835, K847, journal.STARTED),))
+    write_journal(root, (change("rollback", K835, K847, statedir.STARTED),))
     set_links(root, pair(K847)[0], pair(K835)[1])
     code, _, _ = run_cli(capsys, "rollback", "--root", root,
                          "--running-kernel", K835)
@@ -110,7 +110,7 @@ def test_rollback_finishes_an_interrupted_change_that_lands_safe(
         make_host, capsys):
     root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
                      pending=K847)
-    write_journal(root, (change("rollback", K847, K835, journal.STARTED),))
+    write_journal(root, (change("rollback", K847, K835, statedir.STARTED),))
     set_links(root, pair(K835)[0], pair(K847)[1])
     code, out, _ = run_cli(capsys, "rollback", "--root", root,
                            "--running-kernel", K835)
@@ -122,12 +122,12 @@ def test_an_interrupted_change_on_a_safe_pair_is_closed_without_moving(
         make_host, capsys):
     root = make_host([Kernel(K835), Kernel(K847, module_build=None)],
                      pending=K835)
-    write_journal(root, (change("undo", K835, K847, journal.STARTED),))
+    write_journal(root, (change("undo", K835, K847, statedir.STARTED),))
     code, _, _ = run_cli(capsys, "rollback", "--root", root,
                          "--running-kernel", K835)
     assert code == 0 and links_of(root) == pair(K835)
-    assert journal.read_journal(os.path.join(root, "boot"))[-1].state == \
-        journal.ABANDONED
+    assert statedir.read_journal(os.path.join(root, "boot"))[-1].state == \
+        statedir.ABANDONED
     assert run_cli(capsys, "rollback", "--root", root, "--running-kernel",
                    K835)[1].startswith("Nothing to do")
 
@@ -172,8 +172,8 @@ def test_a_damaged_journal_is_one_line_exit_3_and_nothing_changed(
 def test_a_state_directory_others_could_write_is_refused(
         unsafe_pending, capsys, mode, owner, what):
     root = unsafe_pending
-    write_journal(root, (change("rollback", K847, K835, journal.DONE),))
-    state = os.path.join(root, "boot", journal.STATE_DIR)
+    write_journal(root, (change("rollback", K847, K835, statedir.DONE),))
+    state = os.path.join(root, "boot", statedir.STATE_DIR)
     os.chmod(state, mode)
     os.chown(state, owner, 0)
     before = tree_state(root)
@@ -186,7 +186,8 @@ def test_a_state_directory_others_could_write_is_refused(
 
 def test_a_journal_file_others_could_write_is_refused(unsafe_pending, capsys):
     root = unsafe_pending
-    path = write_journal(root, (change("rollback", K847, K835, journal.DONE),))
+    path = write_journal(root, (change("rollback", K847, K835,
+                                       statedir.DONE),))
     os.chmod(path, 0o666)
     code, _, err = run_cli(capsys, "undo", "--root", root)
     assert code == 3 and "writable by group or others" in err
@@ -201,9 +202,9 @@ def test_journal_and_log_are_world_readable_in_a_0755_directory(
                        "--running-kernel", K835)[0] == 0
     finally:
         os.umask(old)
-    state = os.path.join(root, "boot", journal.STATE_DIR)
+    state = os.path.join(root, "boot", statedir.STATE_DIR)
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o755
-    for name in (journal.JOURNAL, journal.LOG):
+    for name in (statedir.JOURNAL, statedir.LOG):
         assert stat.S_IMODE(os.stat(os.path.join(state, name)).st_mode) \
             == 0o644, name
 
@@ -212,7 +213,7 @@ def test_an_older_0700_state_directory_is_opened_up_by_the_next_change(
         unsafe_pending, capsys):
     root = unsafe_pending
     write_journal(root, ())
-    state = os.path.join(root, "boot", journal.STATE_DIR)
+    state = os.path.join(root, "boot", statedir.STATE_DIR)
     os.chmod(state, 0o700)
     assert run_cli(capsys, "rollback", "--root", root,
                    "--running-kernel", K835)[0] == 0
@@ -226,7 +227,7 @@ def test_an_old_target_the_journal_may_not_hold_is_recorded_as_none(
     set_links(root, "vmlinuz-not a kernel", pair(K847)[1])
     assert run_cli(capsys, "rollback", "--root", root,
                    "--running-kernel", K835)[0] == 0
-    last = journal.read_journal(os.path.join(root, "boot"))[-1]
+    last = statedir.read_journal(os.path.join(root, "boot"))[-1]
     assert dict((n, o) for n, o, _ in last.links)[IMAGE] is None
     code, _, err = run_cli(capsys, "undo", "--root", root)
     assert code == 1 and "had no target before" in err

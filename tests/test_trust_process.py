@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from rescue.host import statedir as journal
+from rescue.host import statedir
 from tests.hosts import K835, K847, K_OLD, Kernel, tree_state
 from tests.test_trust import links_of, pair
 
@@ -40,12 +40,12 @@ def run(python36, zipapp, *argv, **kwargs):
 # -- nothing blocks forever -------------------------------------------------
 
 @pytest.mark.parametrize("name, command", [
-    (journal.JOURNAL, "check"), (journal.JOURNAL, "rollback"),
-    (journal.LOCK, "rollback"),
+    (statedir.JOURNAL, "check"), (statedir.JOURNAL, "rollback"),
+    (statedir.LOCK, "rollback"),
 ])
 def test_a_fifo_in_the_state_directory_is_one_line_not_a_hang(
         host, python36, zipapp, name, command):
-    state = os.path.join(host, "boot", journal.STATE_DIR)
+    state = os.path.join(host, "boot", statedir.STATE_DIR)
     os.makedirs(state, mode=0o755)
     os.mkfifo(os.path.join(state, name), 0o644)
     done = run(python36, zipapp, command, "--root", host,
@@ -134,8 +134,8 @@ def test_a_failing_second_rename_keeps_the_record_and_says_changed(
         universal_newlines=True, timeout=60)
     assert done.returncode == 1, done.stderr
     assert "mixed" in done.stderr
-    changes = journal.read_journal(os.path.join(host, "boot"))
-    assert changes and changes[-1].state == journal.STARTED
+    changes = statedir.read_journal(os.path.join(host, "boot"))
+    assert changes and changes[-1].state == statedir.STARTED
     assert run(python36, zipapp, "check", "--root", host,
                "--running-kernel", K835).returncode == 1
     assert run(python36, zipapp, "undo", "--dry-run", "--root",

@@ -12,34 +12,16 @@ from contextlib import contextmanager
 from rescue.core.records import record
 
 from rescue.act import atomic, linkcheck, lock
-from rescue.host import statedir as journal
+from rescue.host import statedir
 from rescue.host.bootscan import boot_dir
 from rescue.errors import CannotChange, PartlyChanged
 from rescue.host.untrusted import open_regular
-from rescue.core.bootlinks import link_names
 from rescue.core.naming import link_target_release
+from rescue.core.plan import plan_problems
 
 MIN_FREE_BYTES = 64 * 1024
 
 Result = record("Result", "plan changed backup warnings")
-
-
-def plan_problems(facts, plan):
-    """Refuse a plan that the boot facts say would fail or do harm: a link
-    name held by something that is not a symlink (a file, a directory),
-    or a target that is not a kernel file of /boot. Pure."""
-    boot = facts.boot
-    image = link_names(boot.links)[0]
-    for name, _, new in plan.links:
-        if boot.links[name].present and boot.links[name].target is None:
-            raise CannotChange("/boot/%s is not a symlink; move it aside "
-                               "(mv /boot/%s /boot/%s.orig), then run again; "
-                               "nothing changed" % (name, name, name))
-        release = link_target_release(name, new)
-        files = boot.images if name == image else boot.initrds
-        if release not in files:
-            raise CannotChange("target /boot/%s is not a file; nothing "
-                               "changed" % new.rsplit("/", 1)[-1])
 
 
 def preflight(boot, facts, plan):
@@ -62,10 +44,10 @@ def preflight(boot, facts, plan):
 
 def _ensure_state_dir(boot):
     """The state directory, made if needed: ours, 0755, a real directory."""
-    directory = journal.state_dir(boot)
+    directory = statedir.state_dir(boot)
     created = False
     try:
-        os.mkdir(directory, journal.DIR_MODE)
+        os.mkdir(directory, statedir.DIR_MODE)
         created = True
     except FileExistsError:
         pass
@@ -76,10 +58,10 @@ def _ensure_state_dir(boot):
     if not stat.S_ISDIR(info.st_mode):
         raise CannotChange("state directory %s is not a directory; move it "
                            "away" % directory)
-    journal.check_owner(directory, info, os.geteuid(), CannotChange)
-    if stat.S_IMODE(info.st_mode) != journal.DIR_MODE:
+    statedir.check_owner(directory, info, os.geteuid(), CannotChange)
+    if stat.S_IMODE(info.st_mode) != statedir.DIR_MODE:
         try:                                    # a umask, or an older 0700
-            os.chmod(directory, journal.DIR_MODE)
+            os.chmod(directory, statedir.DIR_MODE)
         except OSError as error:
             raise CannotChange("cannot chmod %s: %s" % (directory,
                                                         error.strerror))
@@ -94,7 +76,7 @@ def locked(root, dbpath, wait=0.0):
     block: nothing was renamed, so /boot is as it was.
     """
     directory, created = _ensure_state_dir(boot_dir(root))
-    fd = lock.acquire(os.path.join(directory, journal.LOCK), wait)
+    fd = lock.acquire(os.path.join(directory, statedir.LOCK), wait)
     rpm_locks = []
     try:
         try:
@@ -193,7 +175,7 @@ def _carry_out(boot, directory, plan, changes, moved):
         warnings.append("fsync of %s failed: %s" % (boot, error.strerror))
     if temps:
         _verify(boot, plan)
-    done = change._replace(state=journal.DONE)
+    done = change._replace(state=statedir.DONE)
     try:
         _write_journal(directory, changes[:-1] + (done,))
     except OSError as error:
@@ -217,17 +199,17 @@ def _record(plan, changes):
     if plan.finishes:
         change = changes[-1]
         return change, changes
-    if changes and changes[-1].state == journal.STARTED:
+    if changes and changes[-1].state == statedir.STARTED:
         # an interrupted change is over: undone, or abandoned by a rollback
-        over = journal.ABANDONED if plan.abandons else journal.UNDONE
+        over = statedir.ABANDONED if plan.abandons else statedir.UNDONE
         changes = changes[:-1] + (changes[-1]._replace(state=over),)
         if not plan.links:          # the pair is already safe: record only
             return None, changes
-    change = journal.Change(
-        journal.new_change_id(), time.strftime("%Y-%m-%dT%H:%M:%SZ",
+    change = statedir.Change(
+        statedir.new_change_id(), time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                time.gmtime()),
         plan.action, plan.from_release, plan.to_release,
-        _recordable(plan.links), journal.STARTED)
+        _recordable(plan.links), statedir.STARTED)
     return change, changes + (change,)
 
 
@@ -239,8 +221,8 @@ def _recordable(links):
 
 
 def _write_journal(directory, changes):
-    atomic.write_file(os.path.join(directory, journal.JOURNAL),
-                      journal.journal_text(changes))
+    atomic.write_file(os.path.join(directory, statedir.JOURNAL),
+                      statedir.journal_text(changes))
 
 
 def _verify(boot, plan):
@@ -263,12 +245,12 @@ def _log(directory, change):
         or "record finished")
     warnings = []
     try:
-        fd = open_regular(os.path.join(directory, journal.LOG),
+        fd = open_regular(os.path.join(directory, statedir.LOG),
                           os.O_WRONLY | os.O_APPEND | os.O_CREAT, "log",
-                          CannotChange, journal.FILE_MODE)
+                          CannotChange, statedir.FILE_MODE)
         with os.fdopen(fd, "a", encoding="utf-8",
                        errors="backslashreplace") as log:
-            os.fchmod(fd, journal.FILE_MODE)
+            os.fchmod(fd, statedir.FILE_MODE)
             log.write(line + "\n")
     except CannotChange as error:
         warnings.append("could not write the log: %s" % error)

@@ -11,7 +11,7 @@ from rescue.errors import EXIT_OK, Interrupted, Refusal, Refused
 from rescue.host.gather import refresh_boot
 from rescue.commands.boundary import load_facts
 from rescue.core.plan import (choose_rollback, choose_undo, is_noop,
-                         landing_problems)
+                              landing_problems, plan_problems)
 from rescue.core.records import record
 from rescue.show.report import to_json
 from rescue.show.change import change_document, change_text
@@ -43,7 +43,7 @@ def prepare(source, options, facts=None):
     plan = choose(facts, report, options)
     if not is_noop(plan):
         if source.snapshot:             # a replay has no mounts to look at
-            apply.plan_problems(facts, plan)
+            plan_problems(facts, plan)
         else:
             apply.preflight(boot_dir(source.root), facts, plan)
     return facts, report, plan

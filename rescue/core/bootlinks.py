@@ -2,7 +2,7 @@
 
 The records of /boot (kernels, initrds, links) and the rules that say
 whether a link is usable, given where its target was found to lead;
-bootdir.py does the reading.
+host/bootscan.py does the reading.
 """
 import posixpath
 import stat
@@ -167,7 +167,7 @@ class NextBoot(_NextBootFields):
     """What the boot loader boots next, as far as its files say."""
     # config_path: Optional[str]     # the config read, inside the root
     # loader: Optional[str]          # "extlinux" or "grub"
-    # entry: Optional[bootloader.Entry]   # the entry that boots next
+    # entry: Optional[loaderconfig.Entry]   # the entry that boots next
     # how: Optional[str]             # default, override_entry, ONTIMEOUT,
     #                                # or why nothing boots
     # layout: layouts.Layout

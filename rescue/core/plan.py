@@ -3,7 +3,7 @@ from rescue.core.records import record
 from rescue.core.targets import kernel_choices, resolve_to
 
 from rescue.core import naming
-from rescue.errors import Refused
+from rescue.errors import CannotChange, Refused
 from rescue.core.bootlinks import link_names
 from rescue.core.journal import STARTED, interrupted
 
@@ -187,3 +187,21 @@ def landing_problems(plan, report):
     return ("the boot pair goes to %s, which is NOT safe to boot with OVS "
             "(%s); check will say UNSAFE, ovs-rescue rollback repoints it"
             % (plan.to_release or "(none)", why),)
+
+
+def plan_problems(facts, plan):
+    """Refuse a plan that the boot facts say would fail or do harm: a link
+    name held by something that is not a symlink (a file, a directory),
+    or a target that is not a kernel file of /boot. Pure."""
+    boot = facts.boot
+    image = link_names(boot.links)[0]
+    for name, _, new in plan.links:
+        if boot.links[name].present and boot.links[name].target is None:
+            raise CannotChange("/boot/%s is not a symlink; move it aside "
+                               "(mv /boot/%s /boot/%s.orig), then run again; "
+                               "nothing changed" % (name, name, name))
+        release = naming.link_target_release(name, new)
+        files = boot.images if name == image else boot.initrds
+        if release not in files:
+            raise CannotChange("target /boot/%s is not a file; nothing "
+                               "changed" % new.rsplit("/", 1)[-1])

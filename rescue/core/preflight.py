@@ -37,7 +37,7 @@ class Preflight(record("Preflight", (
     # ok: bool                        # go: the tool and rpm --test agree
     # new_build, installed_build: str # userspace Version after / now
     # running, pending: Optional[str] # as check reads them
-    # next_boot: bootfacts.NextBoot  # the entry check reads, its layout
+    # next_boot: bootlinks.NextBoot  # the entry check reads, its layout
     # candidates: Tuple[rpmheaders.Header, ...]
     # kernels: Tuple[KernelCheck, ...] # running and pending, in that order
     # missing: Tuple[str, ...]         # packages to add to the transaction

@@ -1,5 +1,5 @@
 """Decide, from the facts alone, which kernels can boot with OVS."""
-from rescue.core import bootlinks as bootfacts, naming
+from rescue.core import bootlinks, naming
 from rescue.core.bootlinks import cannot_tell_text
 from rescue.core.journal import journal_problems
 from rescue.core.eligibility import kernel_report
@@ -23,7 +23,7 @@ class Report(_ReportFields):
     # kernels: Tuple[KernelReport, ...]   # newest first
     # problems: Tuple[str, ...]
     # any_build: bool
-    # next_boot: bootfacts.NextBoot     # config, entry and layout read
+    # next_boot: bootlinks.NextBoot     # config, entry and layout read
     # notes: Tuple[str, ...]            # worth saying, not problems
     # commands: Tuple[str, ...]         # exact commands that fix problems
     # links_ours: bool                  # rollback may move the boot links
@@ -48,7 +48,7 @@ class Report(_ReportFields):
 
 def inspect_host(facts, any_build=False):
     """The report on a host: each kernel's eligibility and the verdict."""
-    image_rel, initrd_rel = bootfacts.pending_pair(facts.boot.links)
+    image_rel, initrd_rel = bootlinks.pending_pair(facts.boot.links)
     pending = image_rel
     layout = facts.next_boot.layout
     releases = {r for r in set(facts.boot.images) | set(facts.modules)
@@ -173,7 +173,7 @@ def boot_notes(facts):
 
 def host_problems(facts, report, initrd_rel):
     """The host's problems: links, running kernel, journal, options."""
-    problems = list(bootfacts.link_problems(facts.boot.links))
+    problems = list(bootlinks.link_problems(facts.boot.links))
     pending = report.pending
     if pending and initrd_rel and initrd_rel != pending:
         problems.append("boot pair is mixed: kernel %s with initrd of %s"

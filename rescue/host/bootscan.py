@@ -3,20 +3,38 @@ import os
 import stat
 
 from rescue.core import naming
-# The records and pure rules live in bootfacts; they are named here too.
+# The records and pure rules live in bootlinks; they are named here too.
 from rescue.core.bootlinks import (BOOT, BootFacts, BootLink, describe_link,
                               link_problems, pending_pair)
 from rescue.errors import CannotInspect
 
 __all__ = ("BootFacts", "BootLink", "link_problems", "pending_pair",
            "boot_dir", "resolve_in_root", "Unresolved", "scan_boot",
-           "read_link")
+           "read_link", "HostFiles", "HOST_FILES")
 
 
-def boot_dir(root):
+class HostFiles(object):
+    """The file system the scan reads: this host's. A snapshot passes its
+    own, built from the entries it saved, to the same scan."""
+    # os looked up at each call, not bound here: a test's fake os applies.
+    def listdir(self, path):
+        return os.listdir(path)
+
+    def lstat(self, path):
+        return os.lstat(path)
+
+    def readlink(self, path):
+        return os.readlink(path)
+
+
+HOST_FILES = HostFiles()
+
+
+def boot_dir(root, files=HOST_FILES):
     """The host's /boot below root, its links followed inside root only."""
     try:
-        parts, mode = resolve_in_root(root, (), BOOT)
+        parts, mode = resolve_in_root(root, (), BOOT, files.lstat,
+                                      files.readlink)
     except Unresolved as why:
         raise CannotInspect("%s: %s" % (os.path.join(root, "boot"), why))
     if not stat.S_ISDIR(mode):
@@ -86,20 +104,20 @@ def _components(path):
     return names
 
 
-def scan_boot(root, link_names=naming.BOOT_LINKS):
+def scan_boot(root, link_names=naming.BOOT_LINKS, files=HOST_FILES):
     """Gather the boot facts below root; only a missing /boot is an error."""
-    path = boot_dir(root)
+    path = boot_dir(root, files)
     try:
-        names = os.listdir(path)
+        names = files.listdir(path)
     except OSError as error:
         raise CannotInspect("cannot read %s: %s" % (path, error.strerror))
     images, initrds = set(), set()
     for name in names:
         release = naming.release_of_image(name)
-        if release and _is_regular(os.path.join(path, name)):
+        if release and _is_regular(files, os.path.join(path, name)):
             images.add(release)
         release = naming.release_of_initrd(name)
-        if release and _is_regular(os.path.join(path, name)):
+        if release and _is_regular(files, os.path.join(path, name)):
             initrds.add(release)
     links = {}
     for position, name in enumerate(link_names):    # image first
@@ -109,34 +127,36 @@ def scan_boot(root, link_names=naming.BOOT_LINKS):
                 "not a file directly in /boot: ovs-rescue vouches only for "
                 "those" % name))
             continue
-        links.setdefault(name, read_link(path, name, root, position == 0))
+        links.setdefault(name, read_link(path, name, root, position == 0,
+                                         files))
     return BootFacts(frozenset(images), frozenset(initrds), links)
 
 
-def _is_regular(path):
+def _is_regular(files, path):
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        return stat.S_ISREG(files.lstat(path).st_mode)
     except OSError:
         return False
 
 
-def read_link(path, name, root=None, image=None):
+def read_link(path, name, root=None, image=None, files=HOST_FILES):
     """Describe the boot link `name` in the directory `path` (below root)."""
     full = os.path.join(path, name)
     try:
-        mode = os.lstat(full).st_mode
+        mode = files.lstat(full).st_mode
     except OSError:
         return BootLink(name, False, None, None, None, "%s is missing" % name)
     if not stat.S_ISLNK(mode):
         return BootLink(name, True, None, None, None,
                         "%s is not a symlink" % name)
-    target = os.readlink(full)
+    target = files.readlink(full)
     if root is None:
         root = os.path.dirname(path)
     start = os.path.relpath(path, root).split(os.sep)
     start = [] if start == ["."] else start
     try:
-        parts, mode = resolve_in_root(root, start, target)
+        parts, mode = resolve_in_root(root, start, target, files.lstat,
+                                      files.readlink)
     except Unresolved as why:
         parts, mode = None, "%s" % why
     return describe_link(name, target, start, parts, mode, image)

@@ -2,68 +2,13 @@
 import os
 import stat
 
-from rescue.core import bootlinks as bootfacts, naming
-from rescue.host import (bootscan as bootdir, filedigest, statedir as journal,
-                         kmodfile, modinfo, rpmdb)
+from rescue.core import bootlinks, naming, rpmquery
+from rescue.core.hostfacts import (assemble, module_file_fact, releases_of,
+                                   require_ovs)
+from rescue.host import (bootscan, filedigest, kmodfile, modinfo, rpmdb,
+                         statedir)
 from rescue.errors import CannotInspect, UsageError
-from rescue.core.layouts import XS56
 from rescue.core.records import record
-from rescue.core.rpmvercmp import version_key
-
-
-class ModuleFile(record("ModuleFile", "path vermagic problem")):
-    # path: Optional[str]            # as the package lists it, or None
-    # vermagic: Optional[str]        # kernel release the module was built for
-    # problem: Optional[str]         # why it cannot be loaded, if it cannot
-    __slots__ = ()
-
-
-_ModulePackageFields = record("ModulePackage", (
-    "name version release module"))
-
-
-class ModulePackage(_ModulePackageFields):
-    # name: str
-    # version: str                   # the OVS build it was built from
-    # release: str
-    # module: ModuleFile
-    __slots__ = ()
-
-    @property
-    def nvr(self):
-        return "%s-%s-%s" % (self.name, self.version, self.release)
-
-
-_HostFactsFields = record("HostFacts", (
-    "root dbpath boot running ovs_build modules journal next_boot markers "
-    "link_owners modprobe dep_problems"))
-NO_NEXT_BOOT = bootfacts.NextBoot(None, None, None, None, XS56, ())
-
-
-class HostFacts(_HostFactsFields):
-    # root: str
-    # dbpath: str
-    # boot: bootdir.BootFacts
-    # running: Optional[str]
-    # ovs_build: str
-    # modules: Dict[str, Tuple[ModulePackage, ...]]   # by kernel release
-    # journal: the recorded changes, oldest first (journal.Change)
-    # next_boot: bootfacts.NextBoot   # the boot loader's next entry, layout
-    # markers: bootfacts.Markers      # dracut, reboot and network markers
-    # link_owners: Dict[str, str]     # boot link name -> package owning it
-    # modprobe: Dict[str, ModuleFile] # release -> the module modules.dep
-    #   names, where that is not the packaged one
-    # dep_problems: Dict[str, str]    # release -> why modprobe finds no
-    #   openvswitch module (no modules.dep, or no line for it)
-    __slots__ = ()
-
-    def __new__(cls, root, dbpath, boot, running, ovs_build, modules,
-                journal, next_boot=NO_NEXT_BOOT, markers=bootfacts.NO_MARKERS,
-                link_owners=None, modprobe=None, dep_problems=None):
-        return super().__new__(cls, root, dbpath, boot, running, ovs_build,
-                               modules, journal, next_boot, markers,
-                               link_owners or {}, modprobe or {},
-                               dep_problems or {})
 
 
 def default_running(root):
@@ -104,7 +49,7 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
 
 
 # What a host's files and rpm said, before any decision: what gather turns
-# into HostFacts and `snapshot` saves. loader: bootloader.BootLoaderFiles;
+# into HostFacts and `snapshot` saves. loader: loaderconfig.BootLoaderFiles;
 # modprobe: release -> the module path its modules.dep names first;
 # dep_problems: release -> why its modules.dep names none.
 HostReads = record("HostReads", "loader next_boot boot packages changes "
@@ -116,12 +61,12 @@ def read_host(root, dbpath, running, package_list=None,
     """Every read the decisions rest on, once: boot loader, the files its
     next entry opens, /boot, rpm (or a saved listing), the journal,
     modules.dep and the markers."""
-    from rescue.core import loaderconfig as bootloader
-    from rescue.host import nextboot as bootconfig, bootfiles
+    from rescue.core import loaderconfig
+    from rescue.host import nextboot, bootfiles
     check_root(root)
-    loader = bootconfig.read_boot_loader(root, firmware,
+    loader = nextboot.read_boot_loader(root, firmware,
                                          os.path.realpath(root) == "/")
-    next_boot = bootloader.next_boot_of(loader)
+    next_boot = loaderconfig.next_boot_of(loader)
     next_boot = next_boot._replace(boots=bootfiles.read_boots(
         root, next_boot, deep))
     boot = scan_next_boot(root, next_boot)
@@ -130,84 +75,33 @@ def read_host(root, dbpath, running, package_list=None,
     if deep:
         next_boot = next_boot._replace(boots=bootfiles.with_digests(
             root, next_boot.boots, filedigest.all_digests(packages)))
-    changes = journal.read_journal(bootdir.boot_dir(root))
+    changes = statedir.read_journal(bootscan.boot_dir(root))
     modprobe, dep_problems = {}, {}
     for release in sorted(releases_of(boot, running)):
-        path, problem = bootconfig.modprobe_path(root, release)
+        path, problem = nextboot.modprobe_path(root, release)
         if path is not None:
             modprobe[release] = path
         else:
             dep_problems[release] = problem
     return HostReads(loader, next_boot, boot, packages, changes, modprobe,
-                     bootconfig.read_markers(root), dep_problems)
+                     nextboot.read_markers(root), dep_problems)
 
 
-def scan_next_boot(root, next_boot):
-    """/boot with the links the next entry names, a named file as such."""
-    boot = bootdir.scan_boot(root, next_boot.link_names)
+def scan_next_boot(root, next_boot, files=bootscan.HOST_FILES):
+    """/boot with the links the next entry names, a named file as such;
+    files: the file system to read (a snapshot's stands in for the host's)."""
+    boot = bootscan.scan_boot(root, next_boot.link_names, files)
     title = next_boot.entry.title if next_boot.entry else None
     image = next_boot.link_names[0]
     return boot._replace(links={
-        name: bootfacts.direct_file_link(link, title, name == image)
+        name: bootlinks.direct_file_link(link, title, name == image)
         for name, link in boot.links.items()})
-
-
-def assemble(root, dbpath, boot, running, packages, changes,
-             module_file_of, next_boot=NO_NEXT_BOOT,
-             markers=bootfacts.NO_MARKERS, modprobe=None, dep_problems=None):
-    """HostFacts from what was read, on a host or from a snapshot.
-
-    module_file_of(path) -> ModuleFile says what the module file is;
-    modprobe: release -> the module path modules.dep names, if any.
-    """
-    ovs = packages[naming.OVS_PACKAGE]
-    modules, loaded = {}, {}
-    for release in sorted(releases_of(boot, running)):
-        modules[release] = tuple(
-            ModulePackage(p.name, p.version, p.release,
-                          module_file_of(rpmdb.module_file(p, release)))
-            for p in module_packages(packages, release))
-        path = (modprobe or {}).get(release)
-        if path and path not in {p.module.path for p in modules[release]}:
-            loaded[release] = module_file_of(path)
-    owners = {name: package.name
-              for name in boot.links
-              for versions in packages.values() for package in versions
-              if "/boot/" + name in package.files}
-    # Two openvswitch packages at once is odd; the newer one runs.
-    newest = max(ovs, key=lambda p: (version_key(p.version),
-                                     version_key(p.release)))
-    return HostFacts(root, dbpath, boot, running, newest.version, modules,
-                     changes, next_boot, markers, owners, loaded,
-                     dep_problems)
-
-
-def module_packages(packages, release):
-    """The installed packages that carry OVS's module for a kernel: its
-    openvswitch-modules-xen package, or any that owns the module file under
-    /lib/modules/<release>/ (the kernel itself, kernel-alt, an out-of-tree
-    build)."""
-    named = packages.get(naming.module_package_name(release) or "", ())
-    owners = tuple(p for name in sorted(packages)
-                   if name != naming.OVS_PACKAGE
-                   for p in packages[name]
-                   if p not in named and rpmdb.owns_module_of(p, release))
-    return tuple(named) + owners
-
-
-def releases_of(boot, running):
-    """Every kernel the decisions may name: in /boot, linked, or running."""
-    releases = set(boot.images)
-    releases |= {r for r in bootdir.pending_pair(boot.links) if r}
-    if running:
-        releases.add(running)
-    return releases
 
 
 def read_packages(root, dbpath, boot, running, package_list=None,
                   timeout=rpmdb.DEFAULT_TIMEOUT):
     """openvswitch and the module packages of those kernels, by name."""
-    names = rpmdb.wanted_names(releases_of(boot, running))
+    names = rpmquery.wanted_names(releases_of(boot, running))
     if package_list:
         packages = rpmdb.read_package_list(package_list, names)
     else:
@@ -215,14 +109,6 @@ def read_packages(root, dbpath, boot, running, package_list=None,
     require_ovs(packages, package_list or os.path.join(root,
                                                        dbpath.lstrip("/")))
     return packages
-
-
-def require_ovs(packages, where):
-    """Refuse a package set without openvswitch: the wrong root, likely."""
-    if not packages.get(naming.OVS_PACKAGE):
-        raise CannotInspect("%s is not installed according to %s; is "
-                            "--root/--dbpath right?" % (naming.OVS_PACKAGE,
-                                                        where))
 
 
 def refresh_boot(facts):
@@ -233,7 +119,7 @@ def refresh_boot(facts):
     """
     return facts._replace(
         boot=scan_next_boot(facts.root, facts.next_boot),
-        journal=journal.read_journal(bootdir.boot_dir(facts.root)))
+        journal=statedir.read_journal(bootscan.boot_dir(facts.root)))
 
 
 def check_module_file(root, path, digest=None):
@@ -264,32 +150,9 @@ def path_in_root(root, path):
     when they do not lead to a directory there."""
     directory, name = os.path.split(path)
     try:
-        parts, mode = bootdir.resolve_in_root(root, (), directory or "/")
-    except bootdir.Unresolved:
+        parts, mode = bootscan.resolve_in_root(root, (), directory or "/")
+    except bootscan.Unresolved:
         return None
     if not stat.S_ISDIR(mode) or name in ("", ".", ".."):
         return None
     return os.path.join(root, *(parts + [name]))
-
-
-def module_file_fact(path, kind, vermagic=None, error=None):
-    """The ModuleFile of a module path from what is there (lstat's kind:
-    file, absent or anything else) and what its .modinfo said."""
-    if path is None:
-        return ModuleFile(None, None, "the package owns no .ko file")
-    if kind == "absent":
-        return ModuleFile(path, None, "module file %s missing from %s"
-                          % _split(path))
-    if kind != "file":
-        return ModuleFile(path, None, "module file %s in %s is not a regular "
-                          "file" % _split(path))
-    if vermagic is None:
-        return ModuleFile(path, None, "module file %s in %s: %s"
-                          % (_split(path) + (error or "no vermagic",)))
-    return ModuleFile(path, vermagic, None)
-
-
-def _split(path):
-    """(name, directory): keeps each part of a long module path under 80."""
-    directory, name = os.path.split(path)
-    return name, directory

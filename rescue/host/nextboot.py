@@ -1,13 +1,13 @@
 """Read the boot loader's files and the markers that say what boots next.
 
-The gather side of bootloader.py and layouts.py: which config the firmware
+The gather side of loaderconfig.py and layouts.py: which config the firmware
 reads (extlinux, grub for BIOS, grub for UEFI), its grubenv, and the files
 beside /boot that keep a next boot from coming up with OVS.
 """
 import os
 import stat
 
-from rescue.core import loaderconfig as bootloader, modulesdep
+from rescue.core import loaderconfig, modulesdep
 from rescue.host.bootscan import Unresolved, resolve_in_root
 from rescue.core.bootlinks import Markers
 from rescue.core.loaderconfig import BootLoaderFiles
@@ -64,7 +64,7 @@ def choose_config(root, firmware=None, live=False):
     if others and note is None:
         note = ("%s is not read by this host's boot loader (it reads %s)"
                 % (" and ".join(others), path))
-    kind = bootloader.EXTLINUX if path == EXTLINUX else bootloader.GRUB
+    kind = loaderconfig.EXTLINUX if path == EXTLINUX else loaderconfig.GRUB
     return path, found[path], kind, note, None
 
 
@@ -102,7 +102,7 @@ def read_boot_loader(root, firmware=None, live=False):
         return BootLoaderFiles(None, None, None, None, note, None, wanted)
     text = _text(full, "boot loader config")
     env_text, includes = None, None
-    if kind == bootloader.GRUB:
+    if kind == loaderconfig.GRUB:
         env_path = find_in_root(root, os.path.dirname(path) + "/grubenv")
         if env_path:
             env_text = read_untrusted(env_path, MAX_CONFIG_BYTES, "grubenv",

@@ -11,10 +11,8 @@ import os
 import stat
 
 from rescue import __version__
-from rescue.core import (bootlinks as bootfacts, loaderconfig as bootloader,
-                         naming)
-from rescue.host import (bootscan as bootdir, gather as facts,
-                         statedir as journal, rpmdb)
+from rescue.core import bootlinks, hostfacts, loaderconfig, naming, rpmquery
+from rescue.host import bootscan, gather, rpmdb, statedir
 from rescue.errors import CannotInspect, UsageError
 from rescue.host.untrusted import read_untrusted
 
@@ -42,7 +40,7 @@ def boot_entries(boot):
     """Each name in /boot (but our state directory): its kind and target."""
     entries = {}
     for name in sorted(os.listdir(boot)):
-        if name == journal.STATE_DIR:
+        if name == statedir.STATE_DIR:
             continue
         path = os.path.join(boot, name)
         kind = entry_kind(path)
@@ -55,17 +53,17 @@ def boot_entries(boot):
 def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
                   firmware=None):
     """The snapshot document of the host below root."""
-    read = facts.read_host(root, dbpath, running, package_list,
+    read = gather.read_host(root, dbpath, running, package_list,
                            timeout or rpmdb.DEFAULT_TIMEOUT, firmware)
     packages = read.packages
     listed = [p for name in sorted(packages) for p in packages[name]]
-    releases = sorted(facts.releases_of(read.boot, running))
-    paths = {rpmdb.module_file(p, r) for p in listed for r in releases}
+    releases = sorted(hostfacts.releases_of(read.boot, running))
+    paths = {rpmquery.module_file(p, r) for p in listed for r in releases}
     modules = {}
     for path in sorted((paths | set(read.modprobe.values())) - {None}):
         if path is not None:
-            found = facts.check_module_file(root, path)
-            full = facts.path_in_root(root, path)
+            found = gather.check_module_file(root, path)
+            full = gather.path_in_root(root, path)
             modules[path] = {
                 "type": entry_kind(full) if full else "absent",
                 "vermagic": found.vermagic}
@@ -77,18 +75,18 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
         "source": {"host": os.uname().nodename, "root": root,
                    "dbpath": dbpath},
         "running": running,
-        "boot": boot_entries(bootdir.boot_dir(root)),
+        "boot": boot_entries(bootscan.boot_dir(root)),
         # written back as the tool writes it: its last journal.KEEP changes
-        "journal": journal.journal_text(read.changes) if read.changes
+        "journal": statedir.journal_text(read.changes) if read.changes
                    else None,
-        "packages": rpmdb.package_listing(listed),
+        "packages": rpmquery.package_listing(listed),
         "module_files": modules,
-        "boot_loader": dict(zip(bootloader.BootLoaderFiles._fields,
+        "boot_loader": dict(zip(loaderconfig.BootLoaderFiles._fields,
                                 read.loader)),
         "markers": _markers_document(read.markers),
         "modprobe": read.modprobe,
         "modules_dep_problems": read.dep_problems,
-        "boots": bootfacts.boots_document(read.next_boot.boots),
+        "boots": bootlinks.boots_document(read.next_boot.boots),
     }
 
 
@@ -165,31 +163,31 @@ def replay_facts(path, running=None):
 def facts_of(document, running, source):
     """HostFacts from a snapshot document: the pure half of a replay."""
     entries = _boot_entries(document["boot"])
-    next_boot = bootloader.next_boot_of(_loader_files(document))
+    next_boot = loaderconfig.next_boot_of(_loader_files(document))
     boots = document.get("boots")
     try:
-        next_boot = next_boot._replace(boots=bootfacts.boots_of_document(
+        next_boot = next_boot._replace(boots=bootlinks.boots_of_document(
             boots if boots is None else _object(boots, "boots")))
     except KeyError as error:
         raise Damaged("boots has no %s" % error.args[0])
     except TypeError:
         raise Damaged("boots holds something not a boot file")
-    boot = _boot_facts(entries, next_boot)
+    boot = gather.scan_next_boot("/", next_boot, SnapshotFiles(entries))
     text = document.get("journal")
     if text is not None and not isinstance(text, str):
         raise Damaged("its journal is not text")
     try:
-        changes = journal.parse_journal(text) if text else ()
+        changes = statedir.parse_journal(text) if text else ()
     except (ValueError, RecursionError) as error:
         raise CannotInspect("snapshot %s: its journal is damaged (%s)"
                             % (source, error))
     listing = document["packages"]
     if not isinstance(listing, str):
         raise Damaged("packages is not a listing")
-    found, _ = rpmdb.parse_query_output(listing)
-    names = rpmdb.wanted_names(facts.releases_of(boot, running))
+    found, _ = rpmquery.parse_query_output(listing)
+    names = rpmquery.wanted_names(hostfacts.releases_of(boot, running))
     packages = {name: found[name] for name in names if name in found}
-    facts.require_ovs(packages, "snapshot %s" % source)
+    hostfacts.require_ovs(packages, "snapshot %s" % source)
     modules = document["module_files"]
     if not isinstance(modules, dict):
         raise Damaged("module_files is not an object")
@@ -201,10 +199,10 @@ def facts_of(document, running, source):
     if not isinstance(dep_problems, dict) or not all(
             isinstance(p, str) for p in dep_problems.values()):
         raise Damaged("modules_dep_problems is not an object of text")
-    return facts.assemble(None, None, boot, running, packages, changes,
-                          lambda path: _module_file(modules, path), next_boot,
-                          _markers(document.get("markers")), modprobe,
-                          dep_problems)
+    return hostfacts.assemble(None, None, boot, running, packages, changes,
+                              lambda path: _module_file(modules, path),
+                              next_boot, _markers(document.get("markers")),
+                              modprobe, dep_problems)
 
 
 def _loader_files(document):
@@ -212,23 +210,23 @@ def _loader_files(document):
     saved = document.get("boot_loader") or {}
     if not isinstance(saved, dict):
         raise Damaged("boot_loader is not an object")
-    values = [saved.get(name) for name in bootloader.BootLoaderFiles._fields]
+    values = [saved.get(name) for name in loaderconfig.BootLoaderFiles._fields]
     includes = values.pop(5)
     if includes is not None and not (isinstance(includes, dict) and all(
             isinstance(t, str) for t in includes.values())):
         raise Damaged("boot_loader includes is not an object of text")
     if not all(v is None or isinstance(v, str) for v in values):
         raise Damaged("boot_loader holds something not text")
-    if values[1] not in (None, bootloader.EXTLINUX, bootloader.GRUB) or (
+    if values[1] not in (None, loaderconfig.EXTLINUX, loaderconfig.GRUB) or (
             values[0] is not None and values[2] is None):
         raise Damaged("boot_loader is not one the tool saves")
-    return bootloader.BootLoaderFiles(*values[:5], includes=includes,
+    return loaderconfig.BootLoaderFiles(*values[:5], includes=includes,
                                       wanted=values[5])
 
 
 def _markers(saved):
     if saved is None:
-        return bootfacts.NO_MARKERS
+        return bootlinks.NO_MARKERS
     saved = _object(saved, "markers")
     regenerate = saved.get("regenerate")
     pending = saved.get("reboot_required")
@@ -237,7 +235,7 @@ def _markers(saved):
             and all(isinstance(x, str) for x in regenerate + pending)
             and (backend is None or isinstance(backend, str))):
         raise Damaged("markers hold something not text")
-    return bootfacts.Markers(frozenset(regenerate), tuple(pending), backend)
+    return bootlinks.Markers(frozenset(regenerate), tuple(pending), backend)
 
 
 def _boot_entries(entries):
@@ -262,55 +260,38 @@ class _Stat(tuple):
     st_mode = property(lambda self: self[0])
 
 
-def _boot_facts(entries, next_boot):
-    """BootFacts of a snapshot's /boot, resolved as scan_boot resolves."""
-    def entry(path):
+class SnapshotFiles(object):
+    """A snapshot's /boot as the boot scan reads a file system: / and /boot
+    are directories, /boot's saved entries are as they were saved, and
+    nothing else is there."""
+
+    def __init__(self, entries):
+        self.entries = entries      # name -> (kind, target), as checked
+
+    def _entry(self, path):
         parent, name = os.path.split(path)
         if path in ("/", "/boot"):
             return ("dir", None)
-        if parent == "/boot" and name in entries:
-            return entries[name]
+        if parent == "/boot" and name in self.entries:
+            return self.entries[name]
         raise OSError(2, "not in the snapshot")     # ENOENT: unknown there
 
-    def lstat(path):
-        return _Stat((_MODES[entry(path)[0]],))
+    def listdir(self, path):
+        if path != "/boot":
+            raise OSError(20, "not a directory in the snapshot")
+        return sorted(self.entries)
 
-    images = frozenset(r for r in (naming.release_of_image(n) for n, e
-                                   in entries.items() if e[0] == "file") if r)
-    initrds = frozenset(r for r in (naming.release_of_initrd(n) for n, e
-                                    in entries.items() if e[0] == "file")
-                        if r)
-    links = {}
-    image_name = next_boot.link_names[0]
-    for name in next_boot.link_names:
-        if name in links:
-            continue                # one file named as image and initrd
-        kind, target = entries.get(name, (None, None))
-        if kind is None:
-            links[name] = bootdir.BootLink(name, False, None, None, None,
-                                           "%s is missing" % name)
-        elif kind != "link":
-            links[name] = bootdir.BootLink(name, True, None, None, None,
-                                           "%s is not a symlink" % name)
-        else:
-            try:
-                parts, mode = bootdir.resolve_in_root(
-                    "/", ["boot"], target, lstat, lambda p: entry(p)[1])
-            except bootdir.Unresolved as why:
-                parts, mode = None, str(why)
-            links[name] = bootdir.describe_link(name, target, ["boot"],
-                                                parts, mode,
-                                                name == image_name)
-    title = next_boot.entry.title if next_boot.entry else None
-    return bootdir.BootFacts(images, initrds, {
-        name: bootfacts.direct_file_link(link, title, name == image_name)
-        for name, link in links.items()})
+    def lstat(self, path):
+        return _Stat((_MODES[self._entry(path)[0]],))
+
+    def readlink(self, path):
+        return self._entry(path)[1]
 
 
 def _module_file(modules, path):
     module = modules.get(path) if path is not None else None
     if module is None:
-        return facts.module_file_fact(path, "absent")
+        return hostfacts.module_file_fact(path, "absent")
     module = _object(module, "module file %s" % path)
     vermagic, problem = module.get("vermagic"), module.get("problem")
     if module.get("type") not in list(_MODES) + ["absent"]:
@@ -318,5 +299,5 @@ def _module_file(modules, path):
     if vermagic is not None and not isinstance(vermagic, str):
         raise Damaged("vermagic of %s is not a string" % path)
     if module["type"] == "file" and vermagic is None and problem:
-        return facts.ModuleFile(path, None, str(problem))   # the host's words
-    return facts.module_file_fact(path, module["type"], vermagic)
+        return hostfacts.ModuleFile(path, None, str(problem))   # the host's words
+    return hostfacts.module_file_fact(path, module["type"], vermagic)

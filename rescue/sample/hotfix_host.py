@@ -2,7 +2,7 @@
 import os
 import pkgutil
 
-from rescue.host import rpmdb
+from rescue.core import rpmquery
 from rescue.sample import trees as sample
 
 OLD = "2.6.32.12-0.7.1.xs5.6.100.323.170596xen"
@@ -33,10 +33,10 @@ def build_sample_host(root):
     sample.write_extlinux_files(root)
     modules = {}
     listing = sample_package_list()
-    packages, _ = rpmdb.parse_query_output(listing)
+    packages, _ = rpmquery.parse_query_output(listing)
     for versions in packages.values():
         for package in versions:
-            path = rpmdb.module_file(package)
+            path = rpmquery.module_file(package)
             if path:
                 release = path.split("/")[3]    # /lib/modules/<release>/...
                 sample.write_file(root, path, sample.module_elf(release))

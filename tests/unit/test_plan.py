@@ -6,6 +6,7 @@ from rescue.host.statedir import Change, journal_text, parse_journal
 from rescue.core.plan import (NoTarget, choose_rollback, choose_undo,
                               pair_targets)
 from rescue.core.report import inspect_host
+from tests import generations as gen, purehosts as pure
 from tests.hosts import K835, K847, K_OLD, OLD_BUILD, Kernel, facts_of
 
 
@@ -70,3 +71,26 @@ def test_journal_text_round_trips_and_keeps_the_last_ten():
                            (("vmlinuz-2.6-xen", None, "vmlinuz-" + K835),),
                            "done") for i in range(12))
     assert parse_journal(journal_text(changes)) == changes[-10:]
+
+
+# -- the later generations, from tests/purehosts.py -------------------------
+
+def test_xs8_links_are_the_kernel_packages_so_rollback_refuses():
+    facts = pure.xs8(module=False)
+    with pytest.raises(Refused, match="files of the kernel package"):
+        choose_rollback(facts, inspect_host(facts))
+
+
+def test_a_healthy_xs8_host_with_kernel_alt_next_needs_no_change():
+    facts = pure.xs8(alt=True, default=4)
+    plan = choose_rollback(facts, inspect_host(facts))
+    assert plan.links == () and plan.to_release == gen.ALT_UNAME
+
+
+@pytest.mark.parametrize("build", [lambda: pure.xs65(module=False),
+                                   lambda: pure.xs70(module=False)],
+                         ids=["xs65", "xs70"])
+def test_a_6_5_or_7_0_host_with_no_safe_kernel_refuses(build):
+    facts = build()
+    with pytest.raises(Refused, match="no kernel is safe to boot"):
+        choose_rollback(facts, inspect_host(facts))

@@ -2,6 +2,7 @@
 import pytest
 
 from rescue.core.report import inspect_host
+from tests import generations as gen, purehosts as pure
 from tests.hosts import K835, K847, K_OLD, OLD_BUILD, Kernel, facts_of
 
 
@@ -74,3 +75,48 @@ def test_running_kernel_missing_from_boot_is_listed():
     assert report.kernel(K835).image is None
     assert not report.ok
 
+
+
+# -- the later generations, from tests/purehosts.py -------------------------
+
+GENERATIONS = [
+    ("xs65", pure.xs65, gen.XS65_UNAME, "xs65", True),
+    ("xs70", pure.xs70, gen.XS70_UNAME, "xs70", True),
+    ("xs8 bios", pure.xs8, gen.XS8_UNAME, "xs8", False),
+    ("xs8 uefi", lambda: pure.xs8(firmware="uefi"), gen.XS8_UNAME, "xs8",
+     False),
+    ("xs8 kernel-alt", lambda: pure.xs8(alt=True), gen.XS8_UNAME, "xs8",
+     False),
+]
+
+
+@pytest.mark.parametrize("name, build, release, layout, ours", GENERATIONS,
+                         ids=[g[0] for g in GENERATIONS])
+def test_a_healthy_host_of_each_later_generation_is_ok(name, build, release,
+                                                       layout, ours):
+    report = inspect_host(build())
+    assert report.ok and report.problems == ()
+    assert report.pending == release
+    assert report.next_boot.layout.name == layout
+    assert report.links_ours is ours
+
+
+@pytest.mark.parametrize("build, release", [
+    (lambda: pure.xs65(module=False), gen.XS65_UNAME),
+    (lambda: pure.xs70(module=False), gen.XS70_UNAME),
+    (lambda: pure.xs8(module=False), gen.XS8_UNAME),
+], ids=["xs65", "xs70", "xs8"])
+def test_a_later_kernel_without_the_module_is_not_safe(build, release):
+    report = inspect_host(build())
+    assert not report.ok
+    assert not report.kernel(release).eligible
+    assert "no installed package has openvswitch.ko for %s" % release in \
+        report.kernel(release).problems[0]
+
+
+def test_the_grub_entry_decides_which_xs8_kernel_is_pending():
+    report = inspect_host(pure.xs8(alt=True, default=4))
+    assert report.ok and report.pending == gen.ALT_UNAME
+    assert report.kernel(gen.ALT_UNAME).module_package.startswith(
+        "kernel-alt-")
+    assert not report.kernel(gen.XS8_UNAME).pending

@@ -1,8 +1,6 @@
-"""rpm version order: a table of known answers, and the real rpm as oracle."""
-import subprocess
-
+"""rpm version order: a table of known answers, and an order's laws."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from rescue.core.rpmvercmp import release_key, vercmp
 from tests import hosts
@@ -37,26 +35,9 @@ def test_kernel_releases_sort_by_version_then_release():
         "2.6.32.43-0.4.1.xs1.8.0.1000.1xen"]
 
 
-def rpm_vercmp_all(pairs):
-    """Ask the real rpm for every pair in one process."""
-    calls = "".join('print(rpm.vercmp([==[%s]==], [==[%s]==]) .. " ")\n' % pair
-                    for pair in pairs)
-    out = subprocess.run(["rpm", "--eval", "%%{lua:\n%s}" % calls],
-                         stdout=subprocess.PIPE, check=True,
-                         universal_newlines=True).stdout
-    return [int(line) for line in out.split()]
-
-
 # rpm.vercmp parses E:V-R, so ':' and '-' stay out of the oracle's input.
 version_text = st.text(alphabet="0123456789abcXYZ.._~^+", min_size=1,
                        max_size=12).filter(lambda s: "]==]" not in s)
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(version_text, version_text), min_size=1,
-                max_size=40))
-def test_vercmp_agrees_with_real_rpm(pairs):
-    assert [vercmp(a, b) for a, b in pairs] == rpm_vercmp_all(pairs)
 
 
 @given(version_text, version_text, version_text)
