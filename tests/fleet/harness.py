@@ -280,15 +280,19 @@ def _until_listening(base, host, holder_pid):
     another port (BIND_ATTEMPTS in all) when another server bound that
     one first. Something answering on the port proves nothing: it may be
     another host's sshd, with the same key."""
-    for _ in range(BIND_ATTEMPTS - 1):
+    try:
+        for _ in range(BIND_ATTEMPTS - 1):
+            if _wait_until_listening(host):
+                return host
+            _stop(host.process)
+            host = _start_sshd(base, host.spec, holder_pid)
         if _wait_until_listening(host):
             return host
-        _stop(host.process)
-        host = _start_sshd(base, host.spec, holder_pid)
-    if _wait_until_listening(host):
-        return host
-    raise RuntimeError("sshd of %s found its port taken %d times"
-                       % (host.spec.name, BIND_ATTEMPTS))
+        raise RuntimeError("sshd of %s found its port taken %d times"
+                           % (host.spec.name, BIND_ATTEMPTS))
+    except BaseException:
+        _stop(host.process)             # Fleet.stop knows only the first
+        raise
 
 
 def _wait_until_listening(host):
