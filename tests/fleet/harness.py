@@ -3,7 +3,6 @@ import ctypes
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -13,6 +12,8 @@ from tests import hosts
 from tests.fleet import dom0root, namespace, sshd
 
 READY_SECONDS = 10
+# Times a host's sshd is started, each on a new port, before giving up.
+BIND_ATTEMPTS = 5
 
 
 class HostSpec(NamedTuple):
@@ -209,8 +210,8 @@ def start_fleet(base, specs, rpm_factory=None):
     try:
         for spec in specs:
             fleet.hosts[spec.name] = _start_sshd(base, spec, holder.pid)
-        for host in fleet.hosts.values():
-            _wait_until_listening(host)
+        for name, host in list(fleet.hosts.items()):
+            fleet.hosts[name] = _until_listening(base, host, holder.pid)
     except BaseException:
         fleet.stop()
         raise
@@ -238,8 +239,9 @@ def _build_host(base, spec, rpm_factory, layer, applet_paths, mounts):
 
 
 def _start_sshd(base, spec, holder_pid):
-    host_key = sshd.keygen(os.path.join(base, "keys", spec.name),
-                           "rsa" if spec.old_sshd else "ed25519")
+    host_key = os.path.join(base, "keys", spec.name)
+    if not os.path.exists(host_key):        # started again: the same key
+        sshd.keygen(host_key, "rsa" if spec.old_sshd else "ed25519")
     port = sshd.free_port()
     chroot = _seen(os.path.join(base, "hosts", spec.name), base)
     config = os.path.join(base, "etc", spec.name + ".sshd_config")
@@ -273,16 +275,41 @@ def _sshd_path():
                         + ":/usr/sbin:/sbin") or "/usr/sbin/sshd"
 
 
+def _until_listening(base, host, holder_pid):
+    """host once its sshd says it listens on its port; started again on
+    another port (BIND_ATTEMPTS in all) when another server bound that
+    one first. Something answering on the port proves nothing: it may be
+    another host's sshd, with the same key."""
+    try:
+        for _ in range(BIND_ATTEMPTS - 1):
+            if _wait_until_listening(host):
+                return host
+            _stop(host.process)
+            host = _start_sshd(base, host.spec, holder_pid)
+        if _wait_until_listening(host):
+            return host
+        raise RuntimeError("sshd of %s found its port taken %d times"
+                           % (host.spec.name, BIND_ATTEMPTS))
+    except BaseException:
+        _stop(host.process)             # Fleet.stop knows only the first
+        raise
+
+
 def _wait_until_listening(host):
+    """True once the host's own sshd logs that it listens on host.port;
+    False when it could not bind the port; raises when it fails else."""
+    listening = "Server listening on 127.0.0.1 port %d." % host.port
     deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if host.process.poll() is not None:
+    while True:
+        with open(host.log) as log:
+            text = log.read()
+        if listening in text and host.process.poll() is None:
+            return True
+        if "Cannot bind any address" in text:
+            return False
+        if host.process.poll() is not None or time.monotonic() > deadline:
             break
-        try:
-            socket.create_connection(("127.0.0.1", host.port), 1).close()
-            return
-        except OSError:
-            time.sleep(0.02)
+        time.sleep(0.02)
     with open(host.log) as log:
         raise RuntimeError("sshd of %s did not start: %s"
                            % (host.spec.name, log.read().strip()))

@@ -52,11 +52,22 @@ def keygen(path, kind):
     return path
 
 
+# Every port free_port() handed out in this process: the kernel may offer
+# one again before the server it was meant for has bound it.
+_HANDED_OUT = set()
+
+
 def free_port():
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port on 127.0.0.1 nobody listens on right now, and never one
+    this process was given before (its server may not have bound it yet;
+    another process can still take it: see harness._start_host)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def sshd_config(port, host_key, authorized_keys, chroot, old_sshd):
