@@ -374,9 +374,9 @@ launcher_text() {
 #!/bin/sh
 # ovs-rescue launcher, written by install.sh: runs the staged zipapp with
 # the staged Python, isolated and without site, once no other user can
-# change either. The zipapp's package is imported straight from the archive
-# (the bytecode of this Python where the archive has it), as its
-# __main__.py would, whose own ownership check this one stands for.
+# change either. It runs the startup of the zipapp's __main__.py
+# (rescue/zipmain.py: run), imported straight from the archive, without
+# the ownership check this one stands for.
 python=$python_quoted
 archive=$archive_quoted
 $safe_path_text
@@ -393,32 +393,19 @@ if unsafe_path "$python" "$archive"; then
 fi
 exec "$python" -I -S -c 'import sys
 archive = sys.argv[1]
-try:
-    sys.argv[:2] = [archive]
+try:            # rescue/zipmain.py: this finds it (bytecode_folder), it runs
     sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
                     archive + "/site-packages"]
-    import zipimport, zlib                  # as rescue/zipmain.py checks it
-    name = "site-packages-%d%d/rescue/preload.pyc" % sys.version_info[:2]
-    archived = zipimport.zipimporter(archive)
-    entry = (getattr(archived, "_files", None) or {}).get(name)
-    if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF != entry[7]:
-        raise ImportError(name + " fails its CRC-32 check")
-    from rescue.preload import install
-    install(archive)
-    from rescue.cli import exit_now, main
+    from rescue.zipmain import run
+except Exception as error:              # the archive cut short or damaged
+    sys.stderr.write("ovs-rescue: error: %s is damaged (%s: %s): reinstall "
+                     "it\n" % (archive, type(error).__name__, error))
+    sys.exit(3)
 except KeyboardInterrupt:
     sys.stderr.write("ovs-rescue: interrupted\n")
     sys.exit(130)
-except Exception as error:              # what a damaged archive raises
-    why = "%s: %s" % (type(error).__name__, error)
-    try:
-        from rescue.zipmain import damage_reason, say_damaged
-    except Exception:
-        sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
-                         "it\n" % (archive, why))
-        sys.exit(3)
-    sys.exit(say_damaged(archive, damage_reason(error) or why))
-exit_now(main())' "$archive" "$@"
+sys.argv[:2] = [archive]
+run(archive, checked=True)' "$archive" "$@"
 EOF
 }
 

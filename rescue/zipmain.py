@@ -9,6 +9,11 @@ again by its path for each module, so as root the archive and every
 directory above it must be safe from other users before anything more is
 imported from it. Python 2.6 and 2.7 must be able to run this file, to say
 plainly that they are too old.
+
+The startup sequence is written once, in start(): this file run as the
+zipapp's __main__.py, the launcher's -c (install.sh) and `python -m rescue`
+(rescue/__main__.py) all call run(). The rule for where the bytecode of
+this Python lives is written once, in bytecode_folder().
 """
 import os
 import stat
@@ -16,25 +21,30 @@ import sys
 
 MINIMUM = (3, 6)
 OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+SOURCES = "site-packages"       # the package's sources, for any Python
 
 
 def too_old(version_info):
     return tuple(version_info[:2]) < MINIMUM
 
 
-def site_packages(main_file, version_info=sys.version_info):
-    """Where in the archive to import the package from.
+def bytecode_folder(version_info=sys.version_info):
+    """The archive's folder of the package compiled by this Python:
+    site-packages-<major><minor> (build_pyz.py fills it, bytecode only: 3.6
+    for dom0, 3.11 for the bundled runtime), loaded without compiling.
+    Any other Python uses SOURCES. preload, build_pyz.py and the launcher's
+    -c (which needs it to find this module) name it so."""
+    return "%s-%d%d" % (SOURCES, version_info[0], version_info[1])
 
-    site-packages-<major><minor>/ holds it compiled by that Python
-    (bytecode only, see build_pyz.py: 3.6 for dom0, 3.11 for the bundled
-    runtime), which it loads without compiling; any other Python, or an
-    archive built without it, uses the sources. The launcher's bootstrap
-    applies the same rule.
-    """
+
+def site_packages(archive, version_info=sys.version_info):
+    """Where in the archive to import the package from: its
+    bytecode_folder when that holds the package (this module came from
+    there, or zipimport finds rescue in it), else SOURCES."""
     import zipimport
-    archive = os.path.dirname(os.path.abspath(main_file))
-    compiled = os.path.join(archive, "site-packages-%d%d"
-                            % tuple(version_info[:2]))
+    compiled = os.path.join(archive, bytecode_folder(version_info))
+    if __file__.startswith(compiled + os.sep):      # the launcher's import
+        return compiled
     try:
         importer = zipimport.zipimporter(compiled)
         find = getattr(importer, "find_spec", None)     # 3.10 on
@@ -42,7 +52,7 @@ def site_packages(main_file, version_info=sys.version_info):
             return compiled
     except zipimport.ZipImportError:
         pass
-    return os.path.join(archive, "site-packages")
+    return os.path.join(archive, SOURCES)
 
 
 def path_chain(path):
@@ -78,20 +88,28 @@ def unsafe_part(path, euid, lstat=os.lstat):
 
 
 def preload_damage(archive, version_info=sys.version_info):
-    """Why this Python's rescue/preload in archive is not to be run, or None.
+    """Why this Python's rescue/preload and rescue/zipmain in archive are
+    not to be run, or None.
 
-    zipimport reads it without checking its CRC-32 (a flipped bit in
+    zipimport reads them without checking their CRC-32 (a flipped bit in
     bytecode can crash the interpreter), and preload checks every module
-    after it, so it is checked first. The launcher does the same. A Python
-    whose zipimport keeps no directory table (_files) skips the check.
+    after it, so preload is checked before it is run. The launcher imports
+    this module itself through zipimport, so it is checked here too, before
+    anything more is run. A Python whose zipimport keeps no directory table
+    (_files) skips the check.
     """
     import zipimport
     import zlib
-    name = "site-packages-%d%d/rescue/preload.pyc" % tuple(version_info[:2])
     archived = zipimport.zipimporter(archive)
-    entry = (getattr(archived, "_files", None) or {}).get(name)
-    if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF != entry[7]:
-        return "%s fails its CRC-32 check" % name
+    files = getattr(archived, "_files", None)
+    for module in ("preload", "zipmain"):
+        name = "%s/rescue/%s.pyc" % (bytecode_folder(version_info), module)
+        entry = (files or {}).get(name)
+        if files is not None and entry is None:
+            return "rescue.%s is missing from it" % module
+        if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF \
+                != entry[7]:
+            return "%s fails its CRC-32 check" % name
     return None
 
 
@@ -153,14 +171,27 @@ def say_damaged(archive, reason, argv=None):
     return 3
 
 
-def main():
+def start(archive, checked=False):
+    """The startup sequence, up to the CLI, which exits itself; returns the
+    exit code of a refusal. archive: the zipapp's path, or None for the
+    package's sources (python -m rescue). checked: the launcher's shell
+    made the ownership check (unsafe_path) already.
+
+    Too old a Python is told so; as root, an archive others could change is
+    refused before anything more is imported from it; then the package is
+    imported from this Python's bytecode, checked (preload_damage) and read
+    once (rescue.preload), else from the sources; a damaged archive is said
+    in one line (say_damaged).
+    """
     if too_old(sys.version_info):
         sys.stderr.write("ovs-rescue: error: needs Python 3.6 or newer, not "
                          "%s; run it with a staged python3 (install.sh "
                          "--python PATH)\n" % sys.version.split()[0])
         return 3
-    archive = os.path.dirname(os.path.abspath(__file__))
-    if os.geteuid() == 0:
+    if archive is None:
+        from rescue.cli import exit_now, main as cli_main
+        exit_now(cli_main())
+    if not checked and os.geteuid() == 0:
         why = unsafe_part(archive, 0)
         if why:
             sys.stderr.write("ovs-rescue: error: refusing to run %s as root: "
@@ -168,9 +199,10 @@ def main():
                              "(install.sh)\n" % (archive, why))
             return 3
     try:
-        site = site_packages(__file__)
-        sys.path.insert(0, site)
-        if not site.endswith("/site-packages"):     # bytecode of this Python
+        site = site_packages(archive)
+        if site not in sys.path:
+            sys.path.insert(0, site)
+        if not site.endswith(os.sep + SOURCES):     # bytecode of this Python
             why = preload_damage(archive)
             if why:
                 return say_damaged(archive, why)
@@ -183,11 +215,20 @@ def main():
     exit_now(cli_main())
 
 
-if __name__ == "__main__":
+def run(archive, checked=False):
+    """start(), exiting with its code; Ctrl-C before the CLI took over is
+    one line, exit 130."""
     try:
-        sys.exit(main())
-    except KeyboardInterrupt:       # Ctrl-C before the CLI took over
+        sys.exit(start(archive, checked))
+    except KeyboardInterrupt:
         try:
             sys.stderr.write("ovs-rescue: interrupted\n")
         finally:
             os._exit(130)
+
+
+if __name__ == "__main__":
+    # The zipapp's __main__.py serves as the package's rescue.zipmain too
+    # (cli and preload import it): read and run once.
+    sys.modules["rescue.zipmain"] = sys.modules[__name__]
+    run(os.path.dirname(os.path.abspath(__file__)))
