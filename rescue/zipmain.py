@@ -87,30 +87,49 @@ def unsafe_part(path, euid, lstat=os.lstat):
     return None
 
 
-def preload_damage(archive, version_info=sys.version_info):
-    """Why this Python's rescue/preload and rescue/zipmain in archive are
-    not to be run, or None.
+def checked_preload(archive, version_info=sys.version_info):
+    """This Python's rescue.preload from archive, run from the very bytes
+    whose CRC-32 is checked here: (module, None), or (None, why the archive
+    is damaged), or (None, None) to leave it to a plain import (a zipimport
+    without a directory table, _files; bytecode of another Python).
 
-    zipimport reads them without checking their CRC-32 (a flipped bit in
-    bytecode can crash the interpreter), and preload checks every module
-    after it, so preload is checked before it is run. The launcher imports
-    this module itself through zipimport, so it is checked here too, before
-    anything more is run. A Python whose zipimport keeps no directory table
-    (_files) skips the check.
+    zipimport checks no CRC (a flipped bit in bytecode can crash the
+    interpreter), and preload checks every module after it, so it is
+    checked first; zipimport would also read and unmarshal it twice more.
+    rescue/zipmain must be there too (see start).
     """
+    import marshal
     import zipimport
     import zlib
     archived = zipimport.zipimporter(archive)
     files = getattr(archived, "_files", None)
-    for module in ("preload", "zipmain"):
-        name = "%s/rescue/%s.pyc" % (bytecode_folder(version_info), module)
-        entry = (files or {}).get(name)
-        if files is not None and entry is None:
-            return "rescue.%s is missing from it" % module
-        if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF \
-                != entry[7]:
-            return "%s fails its CRC-32 check" % name
-    return None
+    if files is None:
+        return None, None
+    folder = bytecode_folder(version_info)
+    for module in ("zipmain", "preload"):
+        name = "%s/rescue/%s.pyc" % (folder, module)
+        if name not in files:
+            return None, "rescue.%s is missing from it" % module
+    data = archived.get_data(name)
+    if zlib.crc32(data) & 0xFFFFFFFF != files[name][7]:
+        return None, "%s fails its CRC-32 check" % name
+    external = sys.modules.get("_frozen_importlib_external")
+    if data[:4] != getattr(external, "MAGIC_NUMBER", None):
+        return None, None
+    import rescue                   # its parent, as any import of it
+    module = type(sys)("rescue.preload")
+    module.__file__ = os.path.join(archive, name)
+    module.__spec__ = type(rescue.__spec__)(
+        module.__name__, None, origin=module.__file__)
+    sys.modules[module.__name__] = module
+    try:
+        exec(marshal.loads(data[16 if version_info >= (3, 7) else 12:]),
+             module.__dict__)
+    except BaseException:
+        del sys.modules[module.__name__]
+        raise
+    rescue.preload = module
+    return module, None
 
 
 def archive_of(path):
@@ -179,7 +198,7 @@ def start(archive, checked=False):
 
     Too old a Python is told so; as root, an archive others could change is
     refused before anything more is imported from it; then the package is
-    imported from this Python's bytecode, checked (preload_damage) and read
+    imported from this Python's bytecode, checked (checked_preload) and read
     once (rescue.preload), else from the sources; a damaged archive is said
     in one line (say_damaged).
     """
@@ -203,11 +222,16 @@ def start(archive, checked=False):
         if site not in sys.path:
             sys.path.insert(0, site)
         if not site.endswith(os.sep + SOURCES):     # bytecode of this Python
-            why = preload_damage(archive)
+            why = checked_preload(archive)[1]
             if why:
                 return say_damaged(archive, why)
             from rescue.preload import install
-            install(archive)
+            if install(archive):
+                # The launcher imported this module through zipimport,
+                # unchecked: its bytes are checked now, from preload's one
+                # read, before anything more is run.
+                sys.meta_path[0].payload(
+                    bytecode_folder() + "/rescue/zipmain.pyc")
         from rescue.cli import exit_now, main as cli_main
     except Exception as error:      # what reading a damaged archive raises
         return say_damaged(archive, damage_reason(error) or "%s: %s" % (
@@ -223,6 +247,7 @@ def run(archive, checked=False):
     except KeyboardInterrupt:
         try:
             sys.stderr.write("ovs-rescue: interrupted\n")
+            sys.stderr.flush()      # 3.6 buffers a stderr that is no tty
         finally:
             os._exit(130)
 
