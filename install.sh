@@ -530,11 +530,43 @@ umask 022
 # among the renames names the parts already replaced and exits 4.
 replaced=                               # the parts renamed into place
 made_dirs=                              # folders this run made, deepest first
+switched=false                          # the runtime link names the new one
+# Runtime folders install.sh made that the runtime link no longer names:
+# a run killed between the switch and the removal leaves the old one, so
+# each run sweeps them, not only one that stages a runtime. Only its own
+# kind goes: a folder (not a symlink) named runtime.<16 hex digits>, or
+# that .<pid> (a damaged current one staged again), in a prefix that is
+# safe, beside a link to a runtime.* folder there. "say": each is said.
+sweep_runtimes() {
+  if [ ! -L "$runtime_link" ] || [ ! -d "$runtime_link" ]; then return 0; fi
+  _current=$(readlink -- "$runtime_link") || return 0
+  case $_current in */*|runtime.) return 0 ;; runtime.*) ;; *) return 0 ;; esac
+  ! unsafe_path "$target_dir" || return 0
+  for _old in "$target_dir"/runtime.*; do
+    _name=${_old##*/}
+    [ "$_name" != "$_current" ] || continue
+    _hash=${_name#runtime.}
+    _pid=${_hash#????????????????}
+    _hash=${_hash%"$_pid"}
+    case $_hash:$_pid in
+      *[!0-9a-f]*:*) continue ;;
+      ????????????????:) ;;
+      ????????????????:.*[!0-9]*|????????????????:.) continue ;;
+      ????????????????:.*) ;;
+      *) continue ;;
+    esac
+    if [ ! -d "$_old" ] || [ -L "$_old" ]; then continue; fi
+    if rm -rf -- "$_old" && [ "${1:-}" = say ]; then
+      say "removed $_old, a runtime no longer in use"
+    fi
+  done
+}
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
   for dir in "$target_dir" "$launcher_dir" "$man_dir"; do
     rm -rf -- "$dir/.ovs-rescue-install.$$".*
   done
+  ! $switched || sweep_runtimes
   [ -z "$made_dirs" ] || while IFS= read -r dir; do
     [ -z "$dir" ] || rmdir -- "$dir" 2>/dev/null
   done <<DIRS
@@ -597,6 +629,8 @@ commit_file() {
   replaced="$replaced $2"
   say "installed $2"
 }
+
+case $changes in *runtime*) ;; *) sweep_runtimes say ;; esac
 
 case $changes in *zipapp*)
   temp_beside "$target" pyz
@@ -664,9 +698,8 @@ case $changes in *runtime*)
       "failed}; the old runtime is still in place)"
   fi
   replaced="$replaced $runtime_link"
-  for old in "$target_dir"/runtime.*; do
-    [ "$old" = "$target_dir/$name" ] || rm -rf -- "$old"
-  done
+  switched=true
+  sweep_runtimes
   say "installed $runtime_link ($arch)" ;;
 *) [ -z "$runtime_src" ] || say "unchanged: $runtime_link ($arch)" ;;
 esac

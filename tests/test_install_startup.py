@@ -1,4 +1,5 @@
-"""The launcher runs the zipapp's one startup (rescue/zipmain.py: run)."""
+"""The launcher runs the zipapp's one startup (rescue/zipmain.py: run), and
+install.sh leaves no runtime folder behind once the link names another."""
 import os
 import subprocess
 
@@ -7,7 +8,8 @@ import pytest
 from rescue import zipmain
 from tests.hosts import K835
 from tests.test_install import (  # noqa: F401  (fixtures)
-    host, install, local_launcher, paths)
+    bundle, host, install, leftovers, local_launcher, paths, python_runs,
+    run_bundle, runtime_folders, staged_runtime)
 
 
 def launcher_script(root):
@@ -92,3 +94,92 @@ def test_ctrl_c_while_the_launcher_starts_is_one_line_and_130(
         said[nth] = (done.returncode, done.stderr)
     assert set(said.values()) == {(130, "ovs-rescue: interrupted\n")}, [
         (n, v) for n, v in said.items() if v[1] == ""]
+
+
+# -- runtime folders the link no longer names ------------------------------
+
+def newer_runtime(bundle):
+    with open(os.path.join(bundle, "runtime", "x86_64", "python3._pth"),
+              "a") as newer:
+        newer.write("# newer\n")
+
+
+def test_an_install_killed_after_the_runtime_switch_leaves_the_old_folder_to_the_next_run(  # noqa: E501
+        host, bundle):
+    run_bundle(bundle, host)
+    prefix = os.path.join(host, "boot", "ovs-rescue")
+    old = os.path.join(prefix, runtime_folders(host)[0])
+    newer_runtime(bundle)
+    # The shell (not -f: not what it starts) killed at its first look at
+    # the old folder, after the switch, before it is removed (the sweep
+    # looks before it removes).
+    killer = ["strace", "-qq", "-o", os.devnull, "-P", old,
+              "-e", "trace=%stat,%lstat,%fstat",
+              "-e", "inject=%stat,%lstat,%fstat:signal=SIGKILL"]
+    done = subprocess.run(killer + ["sh", os.path.join(bundle, "install.sh"),
+                                    "--root", host],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert "installed %s (x86_64)" % staged_runtime(host) not in done.stdout
+    new = os.readlink(staged_runtime(host))
+    assert os.path.join(prefix, new) != old and python_runs(host)
+    assert sorted(runtime_folders(host)) == sorted([os.path.basename(old),
+                                                    new])
+    done = run_bundle(bundle, host)         # nothing to install: it sweeps
+    assert done.returncode == 0, done.stderr
+    assert "removed %s, a runtime no longer in use" % old in done.stdout
+    assert "unchanged: %s (x86_64)" % staged_runtime(host) in done.stdout
+    assert runtime_folders(host) == [new] and python_runs(host)
+    assert leftovers(host) == []
+
+
+def test_the_same_run_sweeps_the_old_folder_when_stopped_after_the_switch(
+        host, bundle):
+    """A TERM (a shutdown) after the switch: its cleanup removes it. The
+    shell gets it (not -f), where it looks at the old folder."""
+    run_bundle(bundle, host)
+    prefix = os.path.join(host, "boot", "ovs-rescue")
+    old = os.path.join(prefix, runtime_folders(host)[0])
+    newer_runtime(bundle)
+    killer = ["strace", "-qq", "-o", os.devnull, "-P", old,
+              "-e", "trace=%stat,%lstat,%fstat",
+              "-e", "inject=%stat,%lstat,%fstat:signal=SIGTERM:when=1"]
+    done = subprocess.run(killer + ["sh", os.path.join(bundle, "install.sh"),
+                                    "--root", host],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 4, done.stderr
+    assert "interrupted; replaced already:" in done.stderr
+    new = os.readlink(staged_runtime(host))
+    assert runtime_folders(host) == [new] and python_runs(host)
+    assert leftovers(host) == []
+
+
+def test_only_runtime_folders_install_sh_made_are_swept(host, bundle,
+                                                        tmp_path):
+    run_bundle(bundle, host)
+    prefix = os.path.join(host, "boot", "ovs-rescue")
+    current = runtime_folders(host)
+    swept = ["runtime.0123456789abcdef", "runtime.0123456789abcdef.4242"]
+    kept = ["runtime.mine", "runtime.0123456789ABCDEF", "runtime.01234567",
+            "runtime.0123456789abcdef.x", "runtime.0123456789abcdef0"]
+    for name in swept + kept:
+        os.makedirs(os.path.join(prefix, name, "inner"))
+    open(os.path.join(prefix, "runtime.fedcba9876543210"), "w").close()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious").write_text("kept\n")
+    os.symlink(str(elsewhere), os.path.join(prefix,
+                                            "runtime.1111111111111111"))
+    kept += ["runtime.fedcba9876543210", "runtime.1111111111111111"]
+    done = run_bundle(bundle, host, "--check-only")
+    assert done.returncode == 0 and "removed" not in done.stdout
+    assert sorted(runtime_folders(host)) == sorted(current + swept + kept)
+    done = run_bundle(bundle, host)
+    assert done.returncode == 0, done.stderr
+    for name in swept:
+        assert "removed %s/%s, a runtime no longer" % (prefix, name) \
+            in done.stdout
+    assert sorted(runtime_folders(host)) == sorted(current + kept)
+    assert (elsewhere / "precious").read_text() == "kept\n"
+    assert python_runs(host) and "nothing changed" in done.stdout
