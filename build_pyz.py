@@ -31,6 +31,7 @@ import venv
 import zipfile
 
 import build_man
+from rescue.zipmain import bytecode_folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHIV = "shiv==1.0.8"
@@ -128,9 +129,9 @@ for directory, _, names in sorted(os.walk(tree)):
 """
 
 
-def compile_for(python, tag, staging, epoch):
-    """site-packages-<tag>/: the package as that Python's bytecode only."""
-    tree = os.path.join(staging, "site-packages-" + tag)
+def compile_for(python, version, staging, epoch):
+    """bytecode_folder(version): the package as that Python's bytecode only."""
+    tree = os.path.join(staging, bytecode_folder(version))
     shutil.copytree(os.path.join(staging, "site-packages"), tree)
     for directory, _, names in os.walk(tree):
         for name in names:
@@ -141,7 +142,7 @@ def compile_for(python, tag, staging, epoch):
 
 
 def build(output, python, compilers):
-    """compilers: {"36": path, ...}, the Pythons to ship bytecode for."""
+    """compilers: {(3, 6): path, ...}, the Pythons to ship bytecode for."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
     epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
@@ -153,8 +154,8 @@ def build(output, python, compilers):
             sys.executable, "-m", "shiv", "--site-packages", packages,
             "--entry-point", "rescue.cli:main", "--reproducible",
             "--python", python, "--output-file", output])
-        trees = {tag: compile_for(compilers[tag], tag, staging, epoch)
-                 for tag in sorted(compilers)}
+        trees = {version: compile_for(compilers[version], version, staging,
+                                      epoch) for version in sorted(compilers)}
         finish_archive(output, trees, epoch)
     with open(output, "rb") as built:
         return hashlib.sha256(built.read()).hexdigest()
@@ -162,7 +163,7 @@ def build(output, python, compilers):
 
 def finish_archive(output, trees, epoch):
     """Swap shiv's extracting bootstrap for rescue/zipmain.py (see there),
-    drop the bootstrap package, add the bytecode trees ({tag: tree})."""
+    drop the bootstrap package, add the bytecode trees ({version: tree})."""
     with open(os.path.join(HERE, "rescue", "zipmain.py"), "rb") as source:
         launcher = source.read()
     rebuilt = output + ".tmp"
@@ -178,8 +179,8 @@ def finish_archive(output, trees, epoch):
                 if info.filename == "__main__.py":
                     data = launcher
                 new.writestr(info, data)
-            for tag in sorted(trees):
-                add_tree(new, trees[tag], "site-packages-" + tag, epoch)
+            for version in sorted(trees):
+                add_tree(new, trees[version], bytecode_folder(version), epoch)
     os.chmod(rebuilt, 0o755)
     os.replace(rebuilt, output)
 
@@ -224,7 +225,8 @@ def main():
     if py311 is None:
         print("build_pyz: no Python 3.11 found; no 3.11 bytecode (the "
               "bundled runtime then compiles the sources on every start)")
-    compilers = {tag: path for tag, path in (("36", py36), ("311", py311))
+    compilers = {version: path for version, path in (((3, 6), py36),
+                                                     ((3, 11), py311))
                  if path}
     digest = build(args.output, args.python, compilers)
     print("%s  %s" % (digest, os.path.relpath(args.output)))

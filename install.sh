@@ -374,9 +374,9 @@ launcher_text() {
 #!/bin/sh
 # ovs-rescue launcher, written by install.sh: runs the staged zipapp with
 # the staged Python, isolated and without site, once no other user can
-# change either. The zipapp's package is imported straight from the archive
-# (the bytecode of this Python where the archive has it), as its
-# __main__.py would, whose own ownership check this one stands for.
+# change either. It runs the startup of the zipapp's __main__.py
+# (rescue/zipmain.py: run), imported straight from the archive, without
+# the ownership check this one stands for.
 python=$python_quoted
 archive=$archive_quoted
 $safe_path_text
@@ -393,32 +393,19 @@ if unsafe_path "$python" "$archive"; then
 fi
 exec "$python" -I -S -c 'import sys
 archive = sys.argv[1]
-try:
-    sys.argv[:2] = [archive]
+try:            # rescue/zipmain.py: this finds it (bytecode_folder), it runs
     sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
                     archive + "/site-packages"]
-    import zipimport, zlib                  # as rescue/zipmain.py checks it
-    name = "site-packages-%d%d/rescue/preload.pyc" % sys.version_info[:2]
-    archived = zipimport.zipimporter(archive)
-    entry = (getattr(archived, "_files", None) or {}).get(name)
-    if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF != entry[7]:
-        raise ImportError(name + " fails its CRC-32 check")
-    from rescue.preload import install
-    install(archive)
-    from rescue.cli import exit_now, main
+    from rescue.zipmain import run
+except Exception as error:              # the archive cut short or damaged
+    sys.stderr.write("ovs-rescue: error: %s is damaged (%s: %s): reinstall "
+                     "it\n" % (archive, type(error).__name__, error))
+    sys.exit(3)
 except KeyboardInterrupt:
     sys.stderr.write("ovs-rescue: interrupted\n")
     sys.exit(130)
-except Exception as error:              # what a damaged archive raises
-    why = "%s: %s" % (type(error).__name__, error)
-    try:
-        from rescue.zipmain import damage_reason, say_damaged
-    except Exception:
-        sys.stderr.write("ovs-rescue: error: %s is damaged (%s): reinstall "
-                         "it\n" % (archive, why))
-        sys.exit(3)
-    sys.exit(say_damaged(archive, damage_reason(error) or why))
-exit_now(main())' "$archive" "$@"
+sys.argv[:2] = [archive]
+run(archive, checked=True)' "$archive" "$@"
 EOF
 }
 
@@ -543,11 +530,43 @@ umask 022
 # among the renames names the parts already replaced and exits 4.
 replaced=                               # the parts renamed into place
 made_dirs=                              # folders this run made, deepest first
+switched=false                          # the runtime link names the new one
+# Runtime folders install.sh made that the runtime link no longer names:
+# a run killed between the switch and the removal leaves the old one, so
+# each run sweeps them, not only one that stages a runtime. Only its own
+# kind goes: a folder (not a symlink) named runtime.<16 hex digits>, or
+# that .<pid> (a damaged current one staged again), in a prefix that is
+# safe, beside a link to a runtime.* folder there. "say": each is said.
+sweep_runtimes() {
+  if [ ! -L "$runtime_link" ] || [ ! -d "$runtime_link" ]; then return 0; fi
+  _current=$(readlink -- "$runtime_link") || return 0
+  case $_current in */*|runtime.) return 0 ;; runtime.*) ;; *) return 0 ;; esac
+  ! unsafe_path "$target_dir" || return 0
+  for _old in "$target_dir"/runtime.*; do
+    _name=${_old##*/}
+    [ "$_name" != "$_current" ] || continue
+    _hash=${_name#runtime.}
+    _pid=${_hash#????????????????}
+    _hash=${_hash%"$_pid"}
+    case $_hash:$_pid in
+      *[!0-9a-f]*:*) continue ;;
+      ????????????????:) ;;
+      ????????????????:.*[!0-9]*|????????????????:.) continue ;;
+      ????????????????:.*) ;;
+      *) continue ;;
+    esac
+    if [ ! -d "$_old" ] || [ -L "$_old" ]; then continue; fi
+    if rm -rf -- "$_old" && [ "${1:-}" = say ]; then
+      say "removed $_old, a runtime no longer in use"
+    fi
+  done
+}
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
   for dir in "$target_dir" "$launcher_dir" "$man_dir"; do
     rm -rf -- "$dir/.ovs-rescue-install.$$".*
   done
+  ! $switched || sweep_runtimes
   [ -z "$made_dirs" ] || while IFS= read -r dir; do
     [ -z "$dir" ] || rmdir -- "$dir" 2>/dev/null
   done <<DIRS
@@ -610,6 +629,8 @@ commit_file() {
   replaced="$replaced $2"
   say "installed $2"
 }
+
+case $changes in *runtime*) ;; *) sweep_runtimes say ;; esac
 
 case $changes in *zipapp*)
   temp_beside "$target" pyz
@@ -677,9 +698,8 @@ case $changes in *runtime*)
       "failed}; the old runtime is still in place)"
   fi
   replaced="$replaced $runtime_link"
-  for old in "$target_dir"/runtime.*; do
-    [ "$old" = "$target_dir/$name" ] || rm -rf -- "$old"
-  done
+  switched=true
+  sweep_runtimes
   say "installed $runtime_link ($arch)" ;;
 *) [ -z "$runtime_src" ] || say "unchanged: $runtime_link ($arch)" ;;
 esac

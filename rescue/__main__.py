@@ -1,5 +1,6 @@
-"""Entry point for `python -m rescue`."""
-from rescue.cli import exit_now, main
+"""Entry point for `python -m rescue`: the startup sequence of
+rescue/zipmain.py, from the package's sources."""
+from rescue.zipmain import run
 
 if __name__ == "__main__":
-    exit_now(main())
+    run(None)

@@ -15,6 +15,8 @@ import struct
 import sys
 import zlib
 
+from rescue.zipmain import bytecode_folder
+
 # What a damaged archive raises while it is read: all of it means "leave
 # it to zipimport", which then reports the damage in its own words.
 _DAMAGE = (ImportError, ValueError, EOFError, TypeError, struct.error,
@@ -29,7 +31,7 @@ def install(archive):
 
     Returns True when the finder was installed.
     """
-    prefix = "site-packages-%d%d/" % sys.version_info[:2]
+    prefix = bytecode_folder() + "/"
     try:
         with open(archive, "rb") as handle:
             data = handle.read()

@@ -9,6 +9,11 @@ again by its path for each module, so as root the archive and every
 directory above it must be safe from other users before anything more is
 imported from it. Python 2.6 and 2.7 must be able to run this file, to say
 plainly that they are too old.
+
+The startup sequence is written once, in start(): this file run as the
+zipapp's __main__.py, the launcher's -c (install.sh) and `python -m rescue`
+(rescue/__main__.py) all call run(). The rule for where the bytecode of
+this Python lives is written once, in bytecode_folder().
 """
 import os
 import stat
@@ -16,25 +21,30 @@ import sys
 
 MINIMUM = (3, 6)
 OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+SOURCES = "site-packages"       # the package's sources, for any Python
 
 
 def too_old(version_info):
     return tuple(version_info[:2]) < MINIMUM
 
 
-def site_packages(main_file, version_info=sys.version_info):
-    """Where in the archive to import the package from.
+def bytecode_folder(version_info=sys.version_info):
+    """The archive's folder of the package compiled by this Python:
+    site-packages-<major><minor> (build_pyz.py fills it, bytecode only: 3.6
+    for dom0, 3.11 for the bundled runtime), loaded without compiling.
+    Any other Python uses SOURCES. preload, build_pyz.py and the launcher's
+    -c (which needs it to find this module) name it so."""
+    return "%s-%d%d" % (SOURCES, version_info[0], version_info[1])
 
-    site-packages-<major><minor>/ holds it compiled by that Python
-    (bytecode only, see build_pyz.py: 3.6 for dom0, 3.11 for the bundled
-    runtime), which it loads without compiling; any other Python, or an
-    archive built without it, uses the sources. The launcher's bootstrap
-    applies the same rule.
-    """
+
+def site_packages(archive, version_info=sys.version_info):
+    """Where in the archive to import the package from: its
+    bytecode_folder when that holds the package (this module came from
+    there, or zipimport finds rescue in it), else SOURCES."""
     import zipimport
-    archive = os.path.dirname(os.path.abspath(main_file))
-    compiled = os.path.join(archive, "site-packages-%d%d"
-                            % tuple(version_info[:2]))
+    compiled = os.path.join(archive, bytecode_folder(version_info))
+    if __file__.startswith(compiled + os.sep):      # the launcher's import
+        return compiled
     try:
         importer = zipimport.zipimporter(compiled)
         find = getattr(importer, "find_spec", None)     # 3.10 on
@@ -42,7 +52,7 @@ def site_packages(main_file, version_info=sys.version_info):
             return compiled
     except zipimport.ZipImportError:
         pass
-    return os.path.join(archive, "site-packages")
+    return os.path.join(archive, SOURCES)
 
 
 def path_chain(path):
@@ -77,22 +87,49 @@ def unsafe_part(path, euid, lstat=os.lstat):
     return None
 
 
-def preload_damage(archive, version_info=sys.version_info):
-    """Why this Python's rescue/preload in archive is not to be run, or None.
+def checked_preload(archive, version_info=sys.version_info):
+    """This Python's rescue.preload from archive, run from the very bytes
+    whose CRC-32 is checked here: (module, None), or (None, why the archive
+    is damaged), or (None, None) to leave it to a plain import (a zipimport
+    without a directory table, _files; bytecode of another Python).
 
-    zipimport reads it without checking its CRC-32 (a flipped bit in
-    bytecode can crash the interpreter), and preload checks every module
-    after it, so it is checked first. The launcher does the same. A Python
-    whose zipimport keeps no directory table (_files) skips the check.
+    zipimport checks no CRC (a flipped bit in bytecode can crash the
+    interpreter), and preload checks every module after it, so it is
+    checked first; zipimport would also read and unmarshal it twice more.
+    rescue/zipmain must be there too (see start).
     """
+    import marshal
     import zipimport
     import zlib
-    name = "site-packages-%d%d/rescue/preload.pyc" % tuple(version_info[:2])
     archived = zipimport.zipimporter(archive)
-    entry = (getattr(archived, "_files", None) or {}).get(name)
-    if entry and zlib.crc32(archived.get_data(name)) & 0xFFFFFFFF != entry[7]:
-        return "%s fails its CRC-32 check" % name
-    return None
+    files = getattr(archived, "_files", None)
+    if files is None:
+        return None, None
+    folder = bytecode_folder(version_info)
+    for module in ("zipmain", "preload"):
+        name = "%s/rescue/%s.pyc" % (folder, module)
+        if name not in files:
+            return None, "rescue.%s is missing from it" % module
+    data = archived.get_data(name)
+    if zlib.crc32(data) & 0xFFFFFFFF != files[name][7]:
+        return None, "%s fails its CRC-32 check" % name
+    external = sys.modules.get("_frozen_importlib_external")
+    if data[:4] != getattr(external, "MAGIC_NUMBER", None):
+        return None, None
+    import rescue                   # its parent, as any import of it
+    module = type(sys)("rescue.preload")
+    module.__file__ = os.path.join(archive, name)
+    module.__spec__ = type(rescue.__spec__)(
+        module.__name__, None, origin=module.__file__)
+    sys.modules[module.__name__] = module
+    try:
+        exec(marshal.loads(data[16 if version_info >= (3, 7) else 12:]),
+             module.__dict__)
+    except BaseException:
+        del sys.modules[module.__name__]
+        raise
+    rescue.preload = module
+    return module, None
 
 
 def archive_of(path):
@@ -153,14 +190,27 @@ def say_damaged(archive, reason, argv=None):
     return 3
 
 
-def main():
+def start(archive, checked=False):
+    """The startup sequence, up to the CLI, which exits itself; returns the
+    exit code of a refusal. archive: the zipapp's path, or None for the
+    package's sources (python -m rescue). checked: the launcher's shell
+    made the ownership check (unsafe_path) already.
+
+    Too old a Python is told so; as root, an archive others could change is
+    refused before anything more is imported from it; then the package is
+    imported from this Python's bytecode, checked (checked_preload) and read
+    once (rescue.preload), else from the sources; a damaged archive is said
+    in one line (say_damaged).
+    """
     if too_old(sys.version_info):
         sys.stderr.write("ovs-rescue: error: needs Python 3.6 or newer, not "
                          "%s; run it with a staged python3 (install.sh "
                          "--python PATH)\n" % sys.version.split()[0])
         return 3
-    archive = os.path.dirname(os.path.abspath(__file__))
-    if os.geteuid() == 0:
+    if archive is None:
+        from rescue.cli import exit_now, main as cli_main
+        exit_now(cli_main())
+    if not checked and os.geteuid() == 0:
         why = unsafe_part(archive, 0)
         if why:
             sys.stderr.write("ovs-rescue: error: refusing to run %s as root: "
@@ -168,14 +218,20 @@ def main():
                              "(install.sh)\n" % (archive, why))
             return 3
     try:
-        site = site_packages(__file__)
-        sys.path.insert(0, site)
-        if not site.endswith("/site-packages"):     # bytecode of this Python
-            why = preload_damage(archive)
+        site = site_packages(archive)
+        if site not in sys.path:
+            sys.path.insert(0, site)
+        if not site.endswith(os.sep + SOURCES):     # bytecode of this Python
+            why = checked_preload(archive)[1]
             if why:
                 return say_damaged(archive, why)
             from rescue.preload import install
-            install(archive)
+            if install(archive):
+                # The launcher imported this module through zipimport,
+                # unchecked: its bytes are checked now, from preload's one
+                # read, before anything more is run.
+                sys.meta_path[0].payload(
+                    bytecode_folder() + "/rescue/zipmain.pyc")
         from rescue.cli import exit_now, main as cli_main
     except Exception as error:      # what reading a damaged archive raises
         return say_damaged(archive, damage_reason(error) or "%s: %s" % (
@@ -183,11 +239,21 @@ def main():
     exit_now(cli_main())
 
 
-if __name__ == "__main__":
+def run(archive, checked=False):
+    """start(), exiting with its code; Ctrl-C before the CLI took over is
+    one line, exit 130."""
     try:
-        sys.exit(main())
-    except KeyboardInterrupt:       # Ctrl-C before the CLI took over
+        sys.exit(start(archive, checked))
+    except KeyboardInterrupt:
         try:
             sys.stderr.write("ovs-rescue: interrupted\n")
+            sys.stderr.flush()      # 3.6 buffers a stderr that is no tty
         finally:
             os._exit(130)
+
+
+if __name__ == "__main__":
+    # The zipapp's __main__.py serves as the package's rescue.zipmain too
+    # (cli and preload import it): read and run once.
+    sys.modules["rescue.zipmain"] = sys.modules[__name__]
+    run(os.path.dirname(os.path.abspath(__file__)))

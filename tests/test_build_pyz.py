@@ -81,10 +81,9 @@ def test_archive_of_a_module_is_the_first_file_up_its_path(tmp_path):
 
 def test_python36_and_311_load_precompiled_trees_and_others_sources(zipapp):
     from rescue.zipmain import site_packages
-    main = os.path.join(zipapp, "__main__.py")
-    assert site_packages(main, (3, 6, 15)).endswith("/site-packages-36")
-    assert site_packages(main, (3, 11, 2)).endswith("/site-packages-311")
-    assert site_packages(main, (3, 12, 1)).endswith("/site-packages")
+    assert site_packages(zipapp, (3, 6, 15)).endswith("/site-packages-36")
+    assert site_packages(zipapp, (3, 11, 2)).endswith("/site-packages-311")
+    assert site_packages(zipapp, (3, 12, 1)).endswith("/site-packages")
 
 
 def test_python36_really_imports_bytecode_from_the_archive(zipapp, python36):

@@ -203,7 +203,7 @@ def test_ctrl_c_while_the_tool_starts_is_one_line_and_130(
     # Python's own start-up, which no code of ours can guard (docs/install.md).
     argv = ["check", "--root", host, "--running-kernel", K835]
     opens = archive_opens(python36, zipapp, argv)
-    assert opens >= 8
+    assert opens >= 6                       # 5 on: our start-up
     nth = 5 + int(part * (opens - 5))      # 1-4: Python loads __main__
     done = subprocess.run(
         ["strace", "-qq", "-o", "/dev/null", "-P", zipapp, "-e",

@@ -162,3 +162,33 @@ def test_a_damaged_zipapp_is_unknown_to_a_monitor(zipapp, pyz_python,
     assert done.stdout.startswith("OVS-RESCUE UNKNOWN - %s is damaged ("
                                   % damaged) and done.stdout.count("\n") == 1
     assert "|" not in done.stdout
+
+
+def test_python27_running_the_package_by_name_is_told_it_is_too_old(
+        python36):
+    """python -m rescue runs the zipapp's startup too (rescue/zipmain.py)."""
+    python27 = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.dirname(python36))), "2.7.18", "bin", "python2.7")
+    if not os.access(python27, os.X_OK):
+        pytest.skip("no Python 2.7 beside the 3.6 one")
+    done = subprocess.run([python27, "-m", "rescue", "check"], cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr == ("ovs-rescue: error: needs Python 3.6 or newer, "
+                           "not 2.7.18; run it with a staged python3 "
+                           "(install.sh --python PATH)\n")
+
+
+def test_a_direct_run_leaves_only_the_packages_init_to_zipimport(
+        zipapp, python36):
+    """zipimport checks no CRC: preload is run from the bytes the startup
+    checked, the rest through preload, and the archive's __main__.py serves
+    as rescue.zipmain (not read again)."""
+    done = subprocess.run([python36, "-v", zipapp, "--version"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 0 and done.stdout.startswith("ovs-rescue ")
+    zipped = [line.split()[1] for line in done.stderr.splitlines()
+              if " # loaded from Zip " in line]
+    assert zipped == ["rescue"]

@@ -1,0 +1,185 @@
+"""The launcher runs the zipapp's one startup (rescue/zipmain.py: run), and
+install.sh leaves no runtime folder behind once the link names another."""
+import os
+import subprocess
+
+import pytest
+
+from rescue import zipmain
+from tests.hosts import K835
+from tests.test_install import (  # noqa: F401  (fixtures)
+    bundle, host, install, leftovers, local_launcher, paths, python_runs,
+    run_bundle, runtime_folders, staged_runtime)
+
+
+def launcher_script(root):
+    """The Python the installed launcher runs with -c."""
+    text = open(paths(root)[1]).read()
+    return text.split("-c 'import sys\n", 1)[1].split("' \"$archive\"")[0]
+
+
+def test_the_launcher_calls_the_zipapps_startup_in_a_few_lines(host,
+                                                               install):
+    assert install(host).returncode == 0
+    script = launcher_script(host)
+    assert len(script.splitlines()) <= 15, script
+    assert "from rescue.zipmain import run\n" in script
+    assert script.endswith("\nrun(archive, checked=True)")
+    for copied in ("preload", "zlib", "crc32", "exit_now", "say_damaged"):
+        assert copied not in script
+
+
+@pytest.mark.parametrize("version", [(3, 6, 15), (3, 11, 7), (3, 13, 0)])
+def test_the_launcher_looks_for_zipmain_where_bytecode_folder_says(
+        host, install, version):
+    """Its one copy of the rule, which it needs to find the module that
+    holds the rule: the two must agree."""
+    assert install(host).returncode == 0
+    line = [l for l in launcher_script(host).splitlines()
+            if "sys.path[:0]" in l][0]
+    expression = line.split("[", 2)[2].split(",")[0]
+    found = eval(expression, {"archive": "/A", "sys": FakeSys(version)})
+    assert found == "/A/" + zipmain.bytecode_folder(version)
+
+
+class FakeSys:
+    def __init__(self, version_info):
+        self.version_info = version_info
+
+
+def test_the_launcher_leaves_only_init_and_zipmain_to_zipimport(
+        host, install, tmp_path, python36):
+    """zipimport checks no CRC: zipmain checks preload's before it runs
+    those very bytes, and its own through preload, which loads the rest."""
+    verbose = tmp_path / "python3"
+    verbose.write_text('#!/bin/sh\nexec %s -v "$@"\n' % python36)
+    verbose.chmod(0o755)
+    assert install(host, python=str(verbose)).returncode == 0
+    launcher, _ = local_launcher(host, tmp_path)
+    done = subprocess.run([launcher, "--version"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    assert done.returncode == 0 and done.stdout.startswith("ovs-rescue ")
+    zipped = [line.split()[1] for line in done.stderr.splitlines()
+              if " # loaded from Zip " in line]
+    assert zipped == ["rescue", "rescue.zipmain"]
+
+
+def archive_opens(argv, archive):
+    done = subprocess.run(
+        ["strace", "-f", "-qq", "-o", "/dev/stderr", "-P", archive,
+         "-e", "trace=open,openat"] + argv,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        universal_newlines=True, timeout=60)
+    return sum(" open" in " " + line.split(" ", 1)[-1]
+               for line in done.stderr.splitlines())
+
+
+def test_ctrl_c_while_the_launcher_starts_is_one_line_and_130(
+        host, install, tmp_path, pyz_python):
+    """At each time the start reads the archive: the launcher's own import
+    of zipmain, the checked preload, preload's one read."""
+    assert install(host, python=pyz_python).returncode == 0
+    launcher, archive = local_launcher(host, tmp_path)
+    argv = [launcher, "check", "--root", host, "--running-kernel", K835]
+    opens = archive_opens(argv, archive)
+    assert opens >= 3
+    said = {}
+    for nth in range(1, opens + 1):
+        done = subprocess.run(
+            ["strace", "-f", "-qq", "-o", "/dev/null", "-P", archive,
+             "-e", "trace=open,openat",
+             "-e", "inject=open,openat:signal=INT:when=%d" % nth] + argv,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            universal_newlines=True, timeout=60)
+        said[nth] = (done.returncode, done.stderr)
+    assert set(said.values()) == {(130, "ovs-rescue: interrupted\n")}, [
+        (n, v) for n, v in said.items() if v[1] == ""]
+
+
+# -- runtime folders the link no longer names ------------------------------
+
+def newer_runtime(bundle):
+    with open(os.path.join(bundle, "runtime", "x86_64", "python3._pth"),
+              "a") as newer:
+        newer.write("# newer\n")
+
+
+def test_an_install_killed_after_the_runtime_switch_leaves_the_old_folder_to_the_next_run(  # noqa: E501
+        host, bundle):
+    run_bundle(bundle, host)
+    prefix = os.path.join(host, "boot", "ovs-rescue")
+    old = os.path.join(prefix, runtime_folders(host)[0])
+    newer_runtime(bundle)
+    # The shell (not -f: not what it starts) killed at its first look at
+    # the old folder, after the switch, before it is removed (the sweep
+    # looks before it removes).
+    killer = ["strace", "-qq", "-o", os.devnull, "-P", old,
+              "-e", "trace=%stat,%lstat,%fstat",
+              "-e", "inject=%stat,%lstat,%fstat:signal=SIGKILL"]
+    done = subprocess.run(killer + ["sh", os.path.join(bundle, "install.sh"),
+                                    "--root", host],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert "installed %s (x86_64)" % staged_runtime(host) not in done.stdout
+    new = os.readlink(staged_runtime(host))
+    assert os.path.join(prefix, new) != old and python_runs(host)
+    assert sorted(runtime_folders(host)) == sorted([os.path.basename(old),
+                                                    new])
+    done = run_bundle(bundle, host)         # nothing to install: it sweeps
+    assert done.returncode == 0, done.stderr
+    assert "removed %s, a runtime no longer in use" % old in done.stdout
+    assert "unchanged: %s (x86_64)" % staged_runtime(host) in done.stdout
+    assert runtime_folders(host) == [new] and python_runs(host)
+    assert leftovers(host) == []
+
+
+def test_the_same_run_sweeps_the_old_folder_when_stopped_after_the_switch(
+        host, bundle):
+    """A TERM (a shutdown) after the switch: its cleanup removes it. The
+    shell gets it (not -f), where it looks at the old folder."""
+    run_bundle(bundle, host)
+    prefix = os.path.join(host, "boot", "ovs-rescue")
+    old = os.path.join(prefix, runtime_folders(host)[0])
+    newer_runtime(bundle)
+    killer = ["strace", "-qq", "-o", os.devnull, "-P", old,
+              "-e", "trace=%stat,%lstat,%fstat",
+              "-e", "inject=%stat,%lstat,%fstat:signal=SIGTERM:when=1"]
+    done = subprocess.run(killer + ["sh", os.path.join(bundle, "install.sh"),
+                                    "--root", host],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 4, done.stderr
+    assert "interrupted; replaced already:" in done.stderr
+    new = os.readlink(staged_runtime(host))
+    assert runtime_folders(host) == [new] and python_runs(host)
+    assert leftovers(host) == []
+
+
+def test_only_runtime_folders_install_sh_made_are_swept(host, bundle,
+                                                        tmp_path):
+    run_bundle(bundle, host)
+    prefix = os.path.join(host, "boot", "ovs-rescue")
+    current = runtime_folders(host)
+    swept = ["runtime.0123456789abcdef", "runtime.0123456789abcdef.4242"]
+    kept = ["runtime.mine", "runtime.0123456789ABCDEF", "runtime.01234567",
+            "runtime.0123456789abcdef.x", "runtime.0123456789abcdef0"]
+    for name in swept + kept:
+        os.makedirs(os.path.join(prefix, name, "inner"))
+    open(os.path.join(prefix, "runtime.fedcba9876543210"), "w").close()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious").write_text("kept\n")
+    os.symlink(str(elsewhere), os.path.join(prefix,
+                                            "runtime.1111111111111111"))
+    kept += ["runtime.fedcba9876543210", "runtime.1111111111111111"]
+    done = run_bundle(bundle, host, "--check-only")
+    assert done.returncode == 0 and "removed" not in done.stdout
+    assert sorted(runtime_folders(host)) == sorted(current + swept + kept)
+    done = run_bundle(bundle, host)
+    assert done.returncode == 0, done.stderr
+    for name in swept:
+        assert "removed %s/%s, a runtime no longer" % (prefix, name) \
+            in done.stdout
+    assert sorted(runtime_folders(host)) == sorted(current + kept)
+    assert (elsewhere / "precious").read_text() == "kept\n"
+    assert python_runs(host) and "nothing changed" in done.stdout
