@@ -246,7 +246,7 @@ def stock_next_boot(pending, initrd_pending=None):
         boot_file(initrd, initrd_pending and naming.initrd_name(
             initrd_pending)), ())
     entry = loaderconfig.Entry("xe", "xe", image, initrd, "/boot/xen.gz", (),
-                             None)
+                               None)
     return bootlinks.NextBoot("/boot/extlinux.conf", "extlinux", entry,
                               "DEFAULT", layouts.XS56, (), boots=boots)
 

@@ -3,6 +3,7 @@ import os
 
 import pytest
 
+from rescue.core import bootlinks
 from rescue.host import bootscan, snapshot
 from rescue.errors import CannotInspect
 from tests.hosts import K835, K847
@@ -54,16 +55,16 @@ def test_relative_links_name_the_pending_pair(boot):
     kernel(boot, K847)
     links("vmlinuz-" + K847, "initrd-%s.img" % K847)
     facts = bootscan.scan_boot("/host")
-    assert bootscan.pending_pair(facts.links) == (K847, K847)
-    assert bootscan.link_problems(facts.links) == ()
+    assert bootlinks.pending_pair(facts.links) == (K847, K847)
+    assert bootlinks.link_problems(facts.links) == ()
 
 
 def test_absolute_link_is_read_inside_the_root_with_a_warning(boot):
     kernel(boot, K847)
     links("/boot/vmlinuz-" + K847, "initrd-%s.img" % K847)
     facts = bootscan.scan_boot("/host")
-    assert bootscan.pending_pair(facts.links) == (K847, K847)
-    assert "absolute target" in bootscan.link_problems(facts.links)[0]
+    assert bootlinks.pending_pair(facts.links) == (K847, K847)
+    assert "absolute target" in bootlinks.link_problems(facts.links)[0]
 
 
 @pytest.mark.parametrize("target, problem", [
@@ -76,14 +77,14 @@ def test_unusable_image_link_is_a_problem(boot, target, problem):
     kernel(boot, K847)
     links(target, "initrd-%s.img" % K847)
     facts = bootscan.scan_boot("/host")
-    assert bootscan.pending_pair(facts.links) == (None, K847)
-    assert problem in bootscan.link_problems(facts.links)[0]
+    assert bootlinks.pending_pair(facts.links) == (None, K847)
+    assert problem in bootlinks.link_problems(facts.links)[0]
 
 
 def test_missing_links_are_problems(boot):
     facts = bootscan.scan_boot("/host")
-    assert bootscan.pending_pair(facts.links) == (None, None)
-    assert len(bootscan.link_problems(facts.links)) == 2
+    assert bootlinks.pending_pair(facts.links) == (None, None)
+    assert len(bootlinks.link_problems(facts.links)) == 2
 
 
 def test_a_regular_file_in_place_of_a_link_is_a_problem(boot):

@@ -47,7 +47,7 @@ def change(action, old, new, state, ident="20261127T000000Z-1"):
     links = tuple((name, o, n) for name, o, n in
                   zip((IMAGE, INITRD), pair(old), pair(new)))
     return statedir.Change(ident, "2026-11-27T00:00:00Z", action, old, new,
-                          links, state)
+                           links, state)
 
 
 @pytest.fixture

@@ -207,7 +207,7 @@ def _record(plan, changes):
             return None, changes
     change = statedir.Change(
         statedir.new_change_id(), time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                               time.gmtime()),
+                                                time.gmtime()),
         plan.action, plan.from_release, plan.to_release,
         _recordable(plan.links), statedir.STARTED)
     return change, changes + (change,)

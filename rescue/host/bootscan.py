@@ -3,14 +3,8 @@ import os
 import stat
 
 from rescue.core import naming
-# The records and pure rules live in bootlinks; they are named here too.
-from rescue.core.bootlinks import (BOOT, BootFacts, BootLink, describe_link,
-                              link_problems, pending_pair)
+from rescue.core.bootlinks import BOOT, BootFacts, BootLink, describe_link
 from rescue.errors import CannotInspect
-
-__all__ = ("BootFacts", "BootLink", "link_problems", "pending_pair",
-           "boot_dir", "resolve_in_root", "Unresolved", "scan_boot",
-           "read_link", "HostFiles", "HOST_FILES")
 
 
 class HostFiles(object):

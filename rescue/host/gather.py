@@ -65,7 +65,7 @@ def read_host(root, dbpath, running, package_list=None,
     from rescue.host import nextboot, bootfiles
     check_root(root)
     loader = nextboot.read_boot_loader(root, firmware,
-                                         os.path.realpath(root) == "/")
+                                       os.path.realpath(root) == "/")
     next_boot = loaderconfig.next_boot_of(loader)
     next_boot = next_boot._replace(boots=bootfiles.read_boots(
         root, next_boot, deep))

@@ -54,7 +54,7 @@ def take_snapshot(root, dbpath, running, package_list=None, timeout=None,
                   firmware=None):
     """The snapshot document of the host below root."""
     read = gather.read_host(root, dbpath, running, package_list,
-                           timeout or rpmdb.DEFAULT_TIMEOUT, firmware)
+                            timeout or rpmdb.DEFAULT_TIMEOUT, firmware)
     packages = read.packages
     listed = [p for name in sorted(packages) for p in packages[name]]
     releases = sorted(hostfacts.releases_of(read.boot, running))
@@ -221,7 +221,7 @@ def _loader_files(document):
             values[0] is not None and values[2] is None):
         raise Damaged("boot_loader is not one the tool saves")
     return loaderconfig.BootLoaderFiles(*values[:5], includes=includes,
-                                      wanted=values[5])
+                                        wanted=values[5])
 
 
 def _markers(saved):
