@@ -6,7 +6,10 @@ import time
 QEMU = "qemu-system-x86_64"
 EXIT_PORT = "0xf4"
 STUB_EXIT = (0x10 << 1) | 1          # qemu's status for the stub's exit write
-WALL_SECONDS = float(os.environ.get("OVS_RESCUE_ORACLE_WALL", "12"))
+# Wall seconds a boot may take. GRUB's boot after a failed module2 pauses
+# at "Press any key to continue" and went past 12 s on a loaded machine
+# (load 6 on 2 cores); only a boot that never ends waits this long.
+WALL_SECONDS = float(os.environ.get("OVS_RESCUE_ORACLE_WALL", "30"))
 IDLE_SECONDS = 2.0                   # a prompt left unanswered this long waits
 # What a loader shows when it stops and waits for a person.
 # A default that fails is retried at each timeout: seen this often, it loops.
