@@ -119,11 +119,12 @@ def checked_preload(archive, version_info=sys.version_info):
     import rescue                   # its parent, as any import of it
     module = type(sys)("rescue.preload")
     module.__file__ = os.path.join(archive, name)
+    module.__package__ = "rescue"
     module.__spec__ = type(rescue.__spec__)(
         module.__name__, None, origin=module.__file__)
     sys.modules[module.__name__] = module
     try:
-        exec(marshal.loads(data[16 if version_info >= (3, 7) else 12:]),
+        exec(marshal.loads(data[16 if sys.version_info >= (3, 7) else 12:]),
              module.__dict__)
     except BaseException:
         del sys.modules[module.__name__]

@@ -104,7 +104,7 @@ def newer_runtime(bundle):
         newer.write("# newer\n")
 
 
-def test_an_install_killed_after_the_runtime_switch_leaves_the_old_folder_to_the_next_run(  # noqa: E501
+def test_killed_after_the_switch_the_next_run_removes_the_old_runtime(
         host, bundle):
     run_bundle(bundle, host)
     prefix = os.path.join(host, "boot", "ovs-rescue")
