@@ -178,11 +178,25 @@ def main():
     parser.add_argument("--write", metavar="PAGE",
                         help="also put the figures between PAGE's markers "
                              "(docs/benchmark.md)")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the built host and bundle behind (for "
+                             "profiling), and say where")
     args = parser.parse_args()
     if args.write:
         page_around_figures(args.write)     # fail now, not after the runs
-    python36 = find_python36()
     work = tempfile.mkdtemp(prefix="ovs-rescue-bench-")
+    try:
+        measure(args, work)
+    finally:
+        if args.keep:
+            print("kept: %s" % work, file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args, work):
+    """Build the host under work, time the commands, print (and write)."""
+    python36 = find_python36()
     kernels = [hosts.Kernel(hosts.K_OLD), hosts.Kernel(hosts.K835),
                hosts.Kernel(hosts.K847)]
     pyz, root = hosts.bench_setup(work, kernels, hosts.K847)
