@@ -116,9 +116,21 @@ def read_host(root, dbpath, running, package_list=None,
     """Every read the decisions rest on, once: boot loader, the files its
     next entry opens, /boot, rpm (or a saved listing), the journal,
     modules.dep and the markers."""
+    check_root(root)
+    early = None if package_list else rpmdb.start_query(
+        root, dbpath, likely_names(root, running), timeout)
+    try:
+        return _read_host(root, dbpath, running, package_list, timeout,
+                          firmware, deep, early)
+    finally:
+        if early is not None:
+            early.cancel()          # when its answer was not wanted
+
+
+def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
+               early):
     from rescue.core import loaderconfig as bootloader
     from rescue.host import nextboot as bootconfig, bootfiles
-    check_root(root)
     loader = bootconfig.read_boot_loader(root, firmware,
                                          os.path.realpath(root) == "/")
     next_boot = bootloader.next_boot_of(loader)
@@ -126,7 +138,7 @@ def read_host(root, dbpath, running, package_list=None,
         root, next_boot, deep))
     boot = scan_next_boot(root, next_boot)
     packages = read_packages(root, dbpath, boot, running, package_list,
-                             timeout)
+                             timeout, early)
     if deep:
         next_boot = next_boot._replace(boots=bootfiles.with_digests(
             root, next_boot.boots, filedigest.all_digests(packages)))
@@ -140,6 +152,21 @@ def read_host(root, dbpath, running, package_list=None,
             dep_problems[release] = problem
     return HostReads(loader, next_boot, boot, packages, changes, modprobe,
                      bootconfig.read_markers(root), dep_problems)
+
+
+def likely_names(root, running):
+    """The names read_packages will most likely ask rpm about, from /boot's
+    names alone: rpm starts on them while /boot is read (~4 ms of a
+    check), and its answer is used only when they are the very names."""
+    try:
+        names = os.listdir(bootdir.boot_dir(root))
+    except (OSError, CannotInspect):
+        names = ()
+    releases = {naming.release_of_image(name) for name in names}
+    releases.discard(None)
+    if running:
+        releases.add(running)
+    return rpmdb.wanted_names(releases)
 
 
 def scan_next_boot(root, next_boot):
@@ -205,12 +232,19 @@ def releases_of(boot, running):
 
 
 def read_packages(root, dbpath, boot, running, package_list=None,
-                  timeout=rpmdb.DEFAULT_TIMEOUT):
-    """openvswitch and the module packages of those kernels, by name."""
+                  timeout=rpmdb.DEFAULT_TIMEOUT, early=None):
+    """openvswitch and the module packages of those kernels, by name.
+
+    early: a query started before (rpmdb.start_query); its answer stands
+    when it asked for these names, else it is cancelled."""
     names = rpmdb.wanted_names(releases_of(boot, running))
     if package_list:
         packages = rpmdb.read_package_list(package_list, names)
+    elif early is not None and early.names == names:
+        packages = early.answer()
     else:
+        if early is not None:
+            early.cancel()
         packages = rpmdb.query_packages(root, dbpath, names, timeout)
     require_ovs(packages, package_list or os.path.join(root,
                                                        dbpath.lstrip("/")))
