@@ -137,21 +137,27 @@ def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
     next_boot = next_boot._replace(boots=bootfiles.read_boots(
         root, next_boot, deep))
     boot = scan_next_boot(root, next_boot)
+    try:                    # while rpm works: these do not need its answer
+        changes = journal.read_journal(bootdir.boot_dir(root))
+        modprobe, dep_problems = {}, {}
+        for release in sorted(releases_of(boot, running)):
+            path, problem = bootconfig.modprobe_path(root, release)
+            if path is not None:
+                modprobe[release] = path
+            else:
+                dep_problems[release] = problem
+        markers = bootconfig.read_markers(root)
+    except Exception:       # rpm's failure came first, and still does
+        read_packages(root, dbpath, boot, running, package_list, timeout,
+                      early)
+        raise
     packages = read_packages(root, dbpath, boot, running, package_list,
                              timeout, early)
     if deep:
         next_boot = next_boot._replace(boots=bootfiles.with_digests(
             root, next_boot.boots, filedigest.all_digests(packages)))
-    changes = journal.read_journal(bootdir.boot_dir(root))
-    modprobe, dep_problems = {}, {}
-    for release in sorted(releases_of(boot, running)):
-        path, problem = bootconfig.modprobe_path(root, release)
-        if path is not None:
-            modprobe[release] = path
-        else:
-            dep_problems[release] = problem
     return HostReads(loader, next_boot, boot, packages, changes, modprobe,
-                     bootconfig.read_markers(root), dep_problems)
+                     markers, dep_problems)
 
 
 def likely_names(root, running):
