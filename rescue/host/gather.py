@@ -87,13 +87,14 @@ def check_release_option(release, option):
 
 def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
            package_list=None, timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None,
-           deep=False):
+           deep=False, meanwhile=None):
     """Read the host below root; the only reads the decisions rest on.
 
     With package_list, a saved `rpm -qa --qf` listing stands in for rpm.
+    meanwhile(), if given, is called while rpm answers.
     """
     read = read_host(root, dbpath, running, package_list, timeout, firmware,
-                     deep)
+                     deep, meanwhile)
     digests = filedigest.all_digests(read.packages) if deep else {}
     return assemble(root, dbpath, read.boot, running, read.packages,
                     read.changes,
@@ -112,7 +113,8 @@ HostReads = record("HostReads", "loader next_boot boot packages changes "
 
 
 def read_host(root, dbpath, running, package_list=None,
-              timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None, deep=False):
+              timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None, deep=False,
+              meanwhile=None):
     """Every read the decisions rest on, once: boot loader, the files its
     next entry opens, /boot, rpm (or a saved listing), the journal,
     modules.dep and the markers."""
@@ -121,14 +123,14 @@ def read_host(root, dbpath, running, package_list=None,
         root, dbpath, likely_names(root, running), timeout)
     try:
         return _read_host(root, dbpath, running, package_list, timeout,
-                          firmware, deep, early)
+                          firmware, deep, early, meanwhile)
     finally:
         if early is not None:
             early.cancel()          # when its answer was not wanted
 
 
 def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
-               early):
+               early, meanwhile):
     from rescue.core import loaderconfig as bootloader
     from rescue.host import nextboot as bootconfig, bootfiles
     loader = bootconfig.read_boot_loader(root, firmware,
@@ -147,6 +149,8 @@ def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
             else:
                 dep_problems[release] = problem
         markers = bootconfig.read_markers(root)
+        if meanwhile is not None:
+            meanwhile()
     except Exception:       # rpm's failure came first, and still does
         read_packages(root, dbpath, boot, running, package_list, timeout,
                       early)
