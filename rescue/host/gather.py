@@ -3,12 +3,16 @@ import os
 import stat
 
 from rescue.core import bootlinks as bootfacts, naming
-from rescue.host import (bootscan as bootdir, filedigest, statedir as journal,
-                         kmodfile, modinfo, rpmdb)
+from rescue.host import bootscan as bootdir, rpmdb
 from rescue.errors import CannotInspect, UsageError
 from rescue.core.layouts import XS56
 from rescue.core.records import record
-from rescue.core.rpmvercmp import version_key
+
+# Not needed to start rpm: imported while it answers (read_host), and
+# where used.
+AFTER_RPM_STARTS = ("rescue.host.statedir", "rescue.host.filedigest",
+                    "rescue.host.kmodfile", "rescue.host.modinfo",
+                    "rescue.core.rpmvercmp")
 
 
 class ModuleFile(record("ModuleFile", "path vermagic problem")):
@@ -95,7 +99,10 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
     """
     read = read_host(root, dbpath, running, package_list, timeout, firmware,
                      deep, meanwhile)
-    digests = filedigest.all_digests(read.packages) if deep else {}
+    digests = {}
+    if deep:
+        from rescue.host import filedigest
+        digests = filedigest.all_digests(read.packages)
     return assemble(root, dbpath, read.boot, running, read.packages,
                     read.changes,
                     lambda path: check_module_file(root, path,
@@ -140,6 +147,9 @@ def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
         root, next_boot, deep))
     boot = scan_next_boot(root, next_boot)
     try:                    # while rpm works: these do not need its answer
+        for name in AFTER_RPM_STARTS:
+            __import__(name)
+        from rescue.host import filedigest, statedir as journal
         changes = journal.read_journal(bootdir.boot_dir(root))
         modprobe, dep_problems = {}, {}
         for release in sorted(releases_of(boot, running)):
@@ -197,6 +207,7 @@ def assemble(root, dbpath, boot, running, packages, changes,
     module_file_of(path) -> ModuleFile says what the module file is;
     modprobe: release -> the module path modules.dep names, if any.
     """
+    from rescue.core.rpmvercmp import version_key
     ovs = packages[naming.OVS_PACKAGE]
     modules, loaded = {}, {}
     for release in sorted(releases_of(boot, running)):
@@ -275,6 +286,7 @@ def refresh_boot(facts):
     They are all another run of the tool changes; rpm's answers stay valid,
     so a run that has waited for the lock asks rpm nothing twice.
     """
+    from rescue.host import statedir as journal
     return facts._replace(
         boot=scan_next_boot(facts.root, facts.next_boot),
         journal=journal.read_journal(bootdir.boot_dir(facts.root)))
@@ -283,6 +295,7 @@ def refresh_boot(facts):
 def check_module_file(root, path, digest=None):
     """Is the module file there, a regular file, and whose kernel is it
     for? With rpm's digest of it, does it match?"""
+    from rescue.host import filedigest, kmodfile, modinfo
     if path is None:
         return module_file_fact(None, "absent")
     full = path_in_root(root, path)
