@@ -225,6 +225,7 @@ def measure(args, work):
         code = subprocess.run(argv, stdout=subprocess.DEVNULL).returncode
         assert code == 0, (argv, code)    # safe host: every check says 0
     times = {label: [] for label, _ in commands}
+    load_before = os.getloadavg()
     for _ in range(args.runs):
         for label, argv in commands:
             times[label].append(timed(argv))
@@ -234,6 +235,9 @@ def measure(args, work):
     say = lines.append
     say("installed packages: %d; %d alternating runs each; medians"
         % (len(installed), args.runs))
+    say("load average (1, 5, 15 min) before the runs: %s, after: %s"
+        % tuple(" ".join("%.2f" % n for n in load)
+                for load in (load_before, os.getloadavg())))
     say("runtime: %s" % which)
     say("zipapp: %s" % (args.pyz or "built from this tree"))
     say("%-22s %9s %7s %5s" % ("", "ms", "x shell", "rpm"))
