@@ -133,7 +133,7 @@ def read_host(root, dbpath, running, package_list=None,
                           firmware, deep, early, meanwhile)
     finally:
         if early is not None:
-            early.cancel()          # when its answer was not wanted
+            early.cancel()          # not wanted: let it end, unread
 
 
 def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
@@ -257,7 +257,7 @@ def read_packages(root, dbpath, boot, running, package_list=None,
     """openvswitch and the module packages of those kernels, by name.
 
     early: a query started before (rpmdb.start_query); its answer stands
-    when it asked for these names, else it is cancelled."""
+    when it asked for these names, else it is let end unread."""
     names = rpmdb.wanted_names(releases_of(boot, running))
     if package_list:
         packages = rpmdb.read_package_list(package_list, names)

@@ -40,8 +40,8 @@ def run(argv, timeout=DEFAULT_TIMEOUT, clock=time.monotonic):
 
 def start(argv, timeout=DEFAULT_TIMEOUT, clock=time.monotonic):
     """Start argv as run does, without waiting for it: its Running, whose
-    finish() is what run returns (or raises) and cancel() kills it. The
-    deadline counts from here."""
+    finish() is what run returns (or raises); cancel() lets it end unread.
+    The deadline counts from here."""
     env = dict(os.environ, LC_ALL="C", LANG="C")
     pipes = [os.pipe() for _ in range(4)]       # stdin, stdout, stderr, exec
     deadline = clock() + timeout
@@ -85,12 +85,14 @@ class Running:
         return Completed(status, stdout, stderr)
 
     def cancel(self):
-        """Kill it and reap it, unless finish() has been called."""
+        """Let it end with its answer unread, unless finish() has been
+        called: not killed, as a Berkeley DB reader killed mid-read can
+        leave the database's locks stale (rpm 4.4); its timeout holds."""
         if self.pid is not None:
-            _kill(self.pid)
-            self.pid = None
-            for fd in (self.pipes[1][0], self.pipes[2][0], self.pipes[3][0]):
-                _close_quietly(fd)
+            try:
+                self.finish()
+            except CannotInspect:
+                pass
 
 
 def _start(argv, env, pipes):
