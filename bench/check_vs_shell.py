@@ -178,11 +178,25 @@ def main():
     parser.add_argument("--write", metavar="PAGE",
                         help="also put the figures between PAGE's markers "
                              "(docs/benchmark.md)")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the built host and bundle behind (for "
+                             "profiling), and say where")
     args = parser.parse_args()
     if args.write:
         page_around_figures(args.write)     # fail now, not after the runs
-    python36 = find_python36()
     work = tempfile.mkdtemp(prefix="ovs-rescue-bench-")
+    try:
+        measure(args, work)
+    finally:
+        if args.keep:
+            print("kept: %s" % work, file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args, work):
+    """Build the host under work, time the commands, print (and write)."""
+    python36 = find_python36()
     kernels = [hosts.Kernel(hosts.K_OLD), hosts.Kernel(hosts.K835),
                hosts.Kernel(hosts.K847)]
     pyz, root = hosts.bench_setup(work, kernels, hosts.K847)
@@ -211,6 +225,7 @@ def main():
         code = subprocess.run(argv, stdout=subprocess.DEVNULL).returncode
         assert code == 0, (argv, code)    # safe host: every check says 0
     times = {label: [] for label, _ in commands}
+    load_before = os.getloadavg()
     for _ in range(args.runs):
         for label, argv in commands:
             times[label].append(timed(argv))
@@ -220,6 +235,9 @@ def main():
     say = lines.append
     say("installed packages: %d; %d alternating runs each; medians"
         % (len(installed), args.runs))
+    say("load average (1, 5, 15 min) before the runs: %s, after: %s"
+        % tuple(" ".join("%.2f" % n for n in load)
+                for load in (load_before, os.getloadavg())))
     say("runtime: %s" % which)
     say("zipapp: %s" % (args.pyz or "built from this tree"))
     say("%-22s %9s %7s %5s" % ("", "ms", "x shell", "rpm"))

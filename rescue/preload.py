@@ -2,24 +2,28 @@
 
 zipimport opens the archive again for every module (27 on `check`'s path,
 about 4 ms under the bundled 3.11) and could read a file swapped in
-between. This reads the archive once, indexes the bytecode this Python
-compiled (site-packages-<major><minor>/, see build_pyz.py) and imports the
-rest of the package from that one snapshot. Anything unexpected (another
+between. This reads the bytecode this Python compiled
+(site-packages-<major><minor>/, see build_pyz.py) in one read and imports
+the rest of the package from that one snapshot. Where zipimport has read
+the archive's directory already (the launcher and __main__.py import this
+module through it), its table says where that tree lies and only those
+bytes are read; else the whole archive is read and its directory indexed
+here. Anything unexpected (another
 layout, a bad magic number) leaves the work to zipimport, which then does
 what it did before: never a different result, only a slower one. An
 entry whose bytes fail the CRC-32 the archive's directory gives is
 DamagedEntry: zipimport does not check CRCs, so it is not left to it.
 """
 import marshal
-import struct
 import sys
 import zlib
+from _struct import error as _StructError, unpack_from  # struct's own core
 
 from rescue.zipmain import bytecode_folder
 
 # What a damaged archive raises while it is read: all of it means "leave
 # it to zipimport", which then reports the damage in its own words.
-_DAMAGE = (ImportError, ValueError, EOFError, TypeError, struct.error,
+_DAMAGE = (ImportError, ValueError, EOFError, TypeError, _StructError,
            zlib.error)
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _ENTRY = b"PK\x01\x02"
@@ -33,15 +37,13 @@ def install(archive):
     """
     prefix = bytecode_folder() + "/"
     try:
-        with open(archive, "rb") as handle:
-            data = handle.read()
-        index = _index(data, prefix + "rescue/")
+        data, index, base = _snapshot(archive, prefix + "rescue/")
     except (OSError,) + _DAMAGE:
         return False
     magic = _magic()
     if prefix + "rescue/__init__.pyc" not in index or magic is None:
         return False
-    finder = _Finder(archive, prefix, data, index, magic)
+    finder = _Finder(archive, prefix, data, index, magic, base)
     try:                    # the bytecode is this Python's, and readable
         finder.code(prefix + "rescue/__init__.pyc")
         # This module came through zipimport, unchecked: its own bytes
@@ -68,20 +70,46 @@ class DamagedEntry(ImportError):
     it."""
 
 
+def _snapshot(archive, under):
+    """(data, index, base): the bytes holding the entries below `under`,
+    which begin at offset base of the archive, and their index
+    (name -> (offset in the archive, method, size, crc))."""
+    import zipimport
+    known = getattr(zipimport, "_zip_directory_cache", {}).get(archive)
+    with open(archive, "rb") as handle:
+        if not known:
+            data = handle.read()
+            return data, _index(data, under), 0
+        # zipimport's table: name -> (path, method, stored size, size,
+        # offset of the local header, time, date, crc), from the same
+        # central directory _index reads
+        index = {name: (entry[4], entry[1], entry[2], entry[7])
+                 for name, entry in known.items() if name.startswith(under)}
+        if not index:
+            return b"", index, 0
+        start = min(entry[0] for entry in index.values())
+        last = max(entry[0] for entry in index.values())
+        after = [entry[4] for entry in known.values() if entry[4] > last]
+        handle.seek(start)
+        if after:       # each entry lies before the next one's header
+            return handle.read(min(after) - start), index, start
+        return handle.read(), index, start
+
+
 def _index(data, under):
     """name -> (offset, method, size, crc) of the stored files below
     `under`."""
     end = data.rfind(_END_OF_DIRECTORY)
     if end < 0:
         raise ValueError("no end of central directory")
-    count, size, start = struct.unpack_from("<HII", data, end + 10)
+    count, size, start = unpack_from("<HII", data, end + 10)
     base = end - size - start          # what precedes the zip (a shebang)
     position, index = base + start, {}
     for _ in range(count):
         if data[position:position + 4] != _ENTRY:
             raise ValueError("damaged central directory")
         (method, crc, csize, name_len, extra_len, comment_len,
-         local) = struct.unpack_from("<10xH4xII4xHHH8xI", data, position)
+         local) = unpack_from("<10xH4xII4xHHH8xI", data, position)
         name = data[position + 46:position + 46 + name_len].decode("utf-8")
         if name.startswith(under):
             index[name] = (base + local, method, csize, crc)
@@ -92,9 +120,10 @@ def _index(data, under):
 class _Finder:
     """A meta path finder and loader for rescue.* from the snapshot."""
 
-    def __init__(self, archive, prefix, data, index, magic):
+    def __init__(self, archive, prefix, data, index, magic, base=0):
         self.archive, self.prefix = archive, prefix
         self.data, self.index, self.magic = data, index, magic
+        self.base = base        # where data begins in the archive
         self.codes = {}         # name -> code, from find_spec to exec
 
     def find_spec(self, fullname, path=None, target=None):
@@ -143,10 +172,11 @@ class _Finder:
         """The bytes of file `name` in the archive, once they pass the
         CRC-32 the archive's directory gives for them."""
         offset, method, size, crc = self.index[name]
+        offset -= self.base
         data = self.data
-        if data[offset:offset + 4] != _LOCAL:
+        if offset < 0 or data[offset:offset + 4] != _LOCAL:
             raise ImportError("damaged archive entry %s" % name)
-        name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
+        name_len, extra_len = unpack_from("<HH", data, offset + 26)
         start = offset + 30 + name_len + extra_len
         payload = data[start:start + size]
         if method == 8:

@@ -123,3 +123,51 @@ def test_install_refuses_its_own_entry_when_it_fails_its_crc(tmp_path):
         out.write(bytes(data))
     with pytest.raises(preload.DamagedEntry, match="preload.pyc fails"):
         preload.install(path)
+
+
+def fresh_zipimport_table(path):
+    """zipimport's directory table of path, read now (as the launcher's
+    zipimporter(archive) reads it)."""
+    import zipimport
+    zipimport._zip_directory_cache.pop(path, None)
+    zipimport.zipimporter(path)
+    return zipimport._zip_directory_cache[path]
+
+
+def test_with_zipimports_table_only_the_trees_bytes_are_read(tmp_path):
+    """The launcher has zipimport read the directory: preload reads just
+    the span of this Python's tree, and finds the same entries there."""
+    modules = {"rescue/__init__.pyc": "X = 1", "rescue/cli.pyc": "Y = 2"}
+    path = archive_with(tmp_path, modules, zipfile.ZIP_STORED)
+    whole = open(path, "rb").read()
+    # another tree after this one, as in the zipapp (site-packages-36/)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("site-packages-00/rescue/cli.pyc", b"x" * 5000)
+    whole = open(path, "rb").read()
+    fresh_zipimport_table(path)
+    data, index, base = preload._snapshot(path, PREFIX + "rescue/")
+    assert index == preload._index(whole, PREFIX + "rescue/")
+    assert 0 < base and data == whole[base:base + len(data)]
+    assert len(data) < len(whole) - 5000
+    finder = preload._Finder(path, PREFIX, data, index, preload._magic(),
+                             base)
+    namespace = {}
+    exec(finder.code(PREFIX + "rescue/cli.pyc"), namespace)
+    assert namespace["Y"] == 2
+
+
+def test_with_zipimports_table_a_crc_failure_is_still_damage(tmp_path):
+    path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
+                                   "rescue/cli.pyc": "Y = 2"},
+                        zipfile.ZIP_STORED)
+    data = bytearray(open(path, "rb").read())
+    start, size = payload_of(data, "cli")
+    data[start + size - 2] ^= 0x01
+    with open(path, "wb") as out:
+        out.write(bytes(data))
+    fresh_zipimport_table(path)
+    assert preload.install(path) is True
+    finder = sys.meta_path.pop(0)
+    assert isinstance(finder, preload._Finder) and finder.base > 0
+    with pytest.raises(preload.DamagedEntry, match="cli.pyc fails"):
+        finder.find_spec("rescue.cli")

@@ -5,7 +5,6 @@ Source (what to read) and explicit values; everything below takes those.
 """
 from rescue.host.gather import default_running, gather
 from rescue.core.records import record
-from rescue.core.report import inspect_host
 
 # root, dbpath: the host's root and RPM database inside it
 # running: the running kernel, or None (unknown; from a snapshot: its own)
@@ -28,19 +27,29 @@ def source_of(args):
                   bool(getattr(args, "verbose", False)))
 
 
-def load_facts(source):
-    """The facts of the host, or of the snapshot replayed instead of it."""
+def load_facts(source, meanwhile=None):
+    """The facts of the host, or of the snapshot replayed instead of it.
+    meanwhile(): called while rpm answers (gather), if it is asked."""
     if source.snapshot:
         from rescue.host.snapshot import replay_facts
         return replay_facts(source.snapshot, source.running)
     return gather(source.root, source.dbpath, source.running,
                   source.packages, source.timeout, source.firmware,
-                  source.deep)
+                  source.deep, meanwhile)
 
 
-def load_report(source, any_build):
-    facts = load_facts(source)
+def load_report(source, any_build, modules=()):
+    """(facts, report). The decisions' modules, and those named in
+    modules (the command's rendering), are imported while rpm answers."""
+    facts = load_facts(source, lambda: imported(
+        ("rescue.core.report",) + tuple(modules)))
+    from rescue.core.report import inspect_host
     return facts, inspect_host(facts, any_build=any_build)
+
+
+def imported(names):
+    for name in names:
+        __import__(name)
 
 
 def print_report(report, as_json, out, text):

@@ -5,10 +5,15 @@ import stat
 from rescue.core import bootlinks, naming, rpmquery
 from rescue.core.hostfacts import (assemble, module_file_fact, releases_of,
                                    require_ovs)
-from rescue.host import (bootscan, filedigest, kmodfile, modinfo, rpmdb,
-                         statedir)
+from rescue.host import bootscan, rpmdb
 from rescue.errors import CannotInspect, UsageError
 from rescue.core.records import record
+
+# Not needed to start rpm: imported while it answers (read_host), and
+# where used.
+AFTER_RPM_STARTS = ("rescue.host.statedir", "rescue.host.filedigest",
+                    "rescue.host.kmodfile", "rescue.host.modinfo",
+                    "rescue.core.rpmvercmp")
 
 
 def default_running(root):
@@ -32,14 +37,18 @@ def check_release_option(release, option):
 
 def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
            package_list=None, timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None,
-           deep=False):
+           deep=False, meanwhile=None):
     """Read the host below root; the only reads the decisions rest on.
 
     With package_list, a saved `rpm -qa --qf` listing stands in for rpm.
+    meanwhile(), if given, is called while rpm answers.
     """
     read = read_host(root, dbpath, running, package_list, timeout, firmware,
-                     deep)
-    digests = filedigest.all_digests(read.packages) if deep else {}
+                     deep, meanwhile)
+    digests = {}
+    if deep:
+        from rescue.host import filedigest
+        digests = filedigest.all_digests(read.packages)
     return assemble(root, dbpath, read.boot, running, read.packages,
                     read.changes,
                     lambda path: check_module_file(root, path,
@@ -57,34 +66,73 @@ HostReads = record("HostReads", "loader next_boot boot packages changes "
 
 
 def read_host(root, dbpath, running, package_list=None,
-              timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None, deep=False):
+              timeout=rpmdb.DEFAULT_TIMEOUT, firmware=None, deep=False,
+              meanwhile=None):
     """Every read the decisions rest on, once: boot loader, the files its
     next entry opens, /boot, rpm (or a saved listing), the journal,
     modules.dep and the markers."""
+    check_root(root)
+    early = None if package_list else rpmdb.start_query(
+        root, dbpath, likely_names(root, running), timeout)
+    try:
+        return _read_host(root, dbpath, running, package_list, timeout,
+                          firmware, deep, early, meanwhile)
+    finally:
+        if early is not None:
+            early.cancel()          # not wanted: let it end, unread
+
+
+def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
+               early, meanwhile):
     from rescue.core import loaderconfig
     from rescue.host import nextboot, bootfiles
-    check_root(root)
     loader = nextboot.read_boot_loader(root, firmware,
                                        os.path.realpath(root) == "/")
     next_boot = loaderconfig.next_boot_of(loader)
     next_boot = next_boot._replace(boots=bootfiles.read_boots(
         root, next_boot, deep))
     boot = scan_next_boot(root, next_boot)
+    try:                    # while rpm works: these do not need its answer
+        for name in AFTER_RPM_STARTS:
+            __import__(name)
+        from rescue.host import filedigest, statedir
+        changes = statedir.read_journal(bootscan.boot_dir(root))
+        modprobe, dep_problems = {}, {}
+        for release in sorted(releases_of(boot, running)):
+            path, problem = nextboot.modprobe_path(root, release)
+            if path is not None:
+                modprobe[release] = path
+            else:
+                dep_problems[release] = problem
+        markers = nextboot.read_markers(root)
+        if meanwhile is not None:
+            meanwhile()
+    except Exception:       # rpm's failure came first, and still does
+        read_packages(root, dbpath, boot, running, package_list, timeout,
+                      early)
+        raise
     packages = read_packages(root, dbpath, boot, running, package_list,
-                             timeout)
+                             timeout, early)
     if deep:
         next_boot = next_boot._replace(boots=bootfiles.with_digests(
             root, next_boot.boots, filedigest.all_digests(packages)))
-    changes = statedir.read_journal(bootscan.boot_dir(root))
-    modprobe, dep_problems = {}, {}
-    for release in sorted(releases_of(boot, running)):
-        path, problem = nextboot.modprobe_path(root, release)
-        if path is not None:
-            modprobe[release] = path
-        else:
-            dep_problems[release] = problem
     return HostReads(loader, next_boot, boot, packages, changes, modprobe,
-                     nextboot.read_markers(root), dep_problems)
+                     markers, dep_problems)
+
+
+def likely_names(root, running):
+    """The names read_packages will most likely ask rpm about, from /boot's
+    names alone: rpm starts on them while /boot is read (~4 ms of a
+    check), and its answer is used only when they are the very names."""
+    try:
+        names = os.listdir(bootscan.boot_dir(root))
+    except (OSError, CannotInspect):
+        names = ()
+    releases = {naming.release_of_image(name) for name in names}
+    releases.discard(None)
+    if running:
+        releases.add(running)
+    return rpmquery.wanted_names(releases)
 
 
 def scan_next_boot(root, next_boot, files=bootscan.HOST_FILES):
@@ -99,12 +147,19 @@ def scan_next_boot(root, next_boot, files=bootscan.HOST_FILES):
 
 
 def read_packages(root, dbpath, boot, running, package_list=None,
-                  timeout=rpmdb.DEFAULT_TIMEOUT):
-    """openvswitch and the module packages of those kernels, by name."""
+                  timeout=rpmdb.DEFAULT_TIMEOUT, early=None):
+    """openvswitch and the module packages of those kernels, by name.
+
+    early: a query started before (rpmdb.start_query); its answer stands
+    when it asked for these names, else it is let end unread."""
     names = rpmquery.wanted_names(releases_of(boot, running))
     if package_list:
         packages = rpmdb.read_package_list(package_list, names)
+    elif early is not None and early.names == names:
+        packages = early.answer()
     else:
+        if early is not None:
+            early.cancel()
         packages = rpmdb.query_packages(root, dbpath, names, timeout)
     require_ovs(packages, package_list or os.path.join(root,
                                                        dbpath.lstrip("/")))
@@ -117,6 +172,7 @@ def refresh_boot(facts):
     They are all another run of the tool changes; rpm's answers stay valid,
     so a run that has waited for the lock asks rpm nothing twice.
     """
+    from rescue.host import statedir
     return facts._replace(
         boot=scan_next_boot(facts.root, facts.next_boot),
         journal=statedir.read_journal(bootscan.boot_dir(facts.root)))
@@ -125,6 +181,7 @@ def refresh_boot(facts):
 def check_module_file(root, path, digest=None):
     """Is the module file there, a regular file, and whose kernel is it
     for? With rpm's digest of it, does it match?"""
+    from rescue.host import filedigest, kmodfile, modinfo
     if path is None:
         return module_file_fact(None, "absent")
     full = path_in_root(root, path)

@@ -35,9 +35,16 @@ def find_program(name):
 def run(argv, timeout=DEFAULT_TIMEOUT, clock=time.monotonic):
     """Run argv with a C locale and an empty stdin; raise if it cannot start
     or does not finish within timeout seconds (then it is killed)."""
-    name = os.path.basename(argv[0])
+    return start(argv, timeout, clock).finish()
+
+
+def start(argv, timeout=DEFAULT_TIMEOUT, clock=time.monotonic):
+    """Start argv as run does, without waiting for it: its Running, whose
+    finish() is what run returns (or raises); cancel() lets it end unread.
+    The deadline counts from here."""
     env = dict(os.environ, LC_ALL="C", LANG="C")
     pipes = [os.pipe() for _ in range(4)]       # stdin, stdout, stderr, exec
+    deadline = clock() + timeout
     try:
         pid = _start(argv, env, pipes)
     except OSError as error:
@@ -46,21 +53,46 @@ def run(argv, timeout=DEFAULT_TIMEOUT, clock=time.monotonic):
     for fd in (pipes[0][0], pipes[0][1], pipes[1][1], pipes[2][1],
                pipes[3][1]):
         os.close(fd)
-    try:
-        failure = _read_all(pipes[3][0], 64)
-        if failure:
-            os.waitpid(pid, 0)
-            code = int(failure.decode("ascii", "replace") or "0")
-            raise CannotInspect("cannot run %s: %s" % (argv[0],
-                                                       os.strerror(code)))
-        outputs = _collect(pid, (pipes[1][0], pipes[2][0]), name, timeout,
-                           clock)
-        status = _wait(pid)
-    finally:
-        for fd in (pipes[1][0], pipes[2][0], pipes[3][0]):
-            _close_quietly(fd)
-    stdout, stderr = (data.decode("utf-8", "replace") for data in outputs)
-    return Completed(status, stdout, stderr)
+    return Running(argv, pid, pipes, timeout, deadline, clock)
+
+
+class Running:
+    """A started program: finish() once, or cancel()."""
+
+    def __init__(self, argv, pid, pipes, timeout, deadline, clock):
+        self.argv, self.pid, self.pipes = argv, pid, pipes
+        self.timeout, self.deadline, self.clock = timeout, deadline, clock
+
+    def finish(self):
+        """Its Completed, once it has ended; raises as run does."""
+        argv, pid, pipes = self.argv, self.pid, self.pipes
+        self.pid = None
+        try:
+            failure = _read_all(pipes[3][0], 64)
+            if failure:
+                os.waitpid(pid, 0)
+                code = int(failure.decode("ascii", "replace") or "0")
+                raise CannotInspect("cannot run %s: %s" % (argv[0],
+                                                           os.strerror(code)))
+            outputs = _collect(pid, (pipes[1][0], pipes[2][0]),
+                               os.path.basename(argv[0]), self.timeout,
+                               self.deadline, self.clock)
+            status = _wait(pid)
+        finally:
+            for fd in (pipes[1][0], pipes[2][0], pipes[3][0]):
+                _close_quietly(fd)
+        stdout, stderr = (data.decode("utf-8", "replace") for data in outputs)
+        return Completed(status, stdout, stderr)
+
+    def cancel(self):
+        """Let it end with its answer unread, unless finish() has been
+        called: not killed, as a Berkeley DB reader killed mid-read can
+        leave the database's locks stale (rpm 4.4); its timeout holds."""
+        if self.pid is not None:
+            try:
+                self.finish()
+            except CannotInspect:
+                pass
 
 
 def _start(argv, env, pipes):
@@ -99,9 +131,8 @@ def _exec_child(argv, env, pipes):
     os._exit(127)
 
 
-def _collect(pid, fds, name, timeout, clock):
+def _collect(pid, fds, name, timeout, deadline, clock):
     """Everything the child writes on fds, until both close or time is up."""
-    deadline = clock() + timeout
     data = {fd: [] for fd in fds}
     size = 0
     poller = select.poll()

@@ -4,7 +4,7 @@ import os
 from rescue.core.rpmquery import QUERY_FORMAT, answer_of, parse_query_output
 from rescue.errors import CannotInspect
 from rescue.host.untrusted import read_untrusted
-from rescue.host.process import DEFAULT_TIMEOUT, find_program, run
+from rescue.host.process import DEFAULT_TIMEOUT, find_program, run, start
 
 DEFAULT_DBPATH = "/var/lib/rpm"
 MAX_LISTING_BYTES = 64 * 1024 * 1024
@@ -35,6 +35,37 @@ def query_packages(root, dbpath, names, timeout=DEFAULT_TIMEOUT):
         raise CannotInspect("rpm not found on PATH; install rpm")
     done = run(rpm_argv(rpm, root, dbpath, names), timeout)
     return answer_of(done, names, os.path.join(root, dbpath.lstrip("/")))
+
+
+class Query:
+    """An rpm query started ahead of its answer (start_query)."""
+
+    def __init__(self, root, dbpath, names, running):
+        self.root, self.dbpath, self.names = root, dbpath, list(names)
+        self.running = running
+
+    def answer(self):
+        """What query_packages would return (or raise) for these names."""
+        return answer_of(self.running.finish(), self.names,
+                         os.path.join(self.root, self.dbpath.lstrip("/")))
+
+    def cancel(self):
+        self.running.cancel()
+
+
+def start_query(root, dbpath, names, timeout=DEFAULT_TIMEOUT):
+    """The query of query_packages, started now so that rpm works while
+    the caller reads on, or None when it could not start: query_packages
+    then says why, when its answer is wanted."""
+    rpm = find_program("rpm")
+    try:
+        check_database(root, dbpath)
+        if rpm is None:
+            return None
+        return Query(root, dbpath, names,
+                     start(rpm_argv(rpm, root, dbpath, names), timeout))
+    except CannotInspect:
+        return None
 
 
 def read_package_list(path, names):
