@@ -104,22 +104,28 @@ def newer_runtime(bundle):
         newer.write("# newer\n")
 
 
-def test_killed_after_the_switch_the_next_run_removes_the_old_runtime(
-        host, bundle):
+def signalled_at_the_old_runtime(bundle, host, signal):
+    """(old folder, the run of install.sh whose shell got signal at its
+    first look at the old runtime folder: after the switch to a newer
+    one, before the folder is removed). Not -f: the shell, not what it
+    starts."""
     run_bundle(bundle, host)
     prefix = os.path.join(host, "boot", "ovs-rescue")
     old = os.path.join(prefix, runtime_folders(host)[0])
     newer_runtime(bundle)
-    # The shell (not -f: not what it starts) killed at its first look at
-    # the old folder, after the switch, before it is removed (the sweep
-    # looks before it removes).
     killer = ["strace", "-qq", "-o", os.devnull, "-P", old,
               "-e", "trace=%stat,%lstat,%fstat",
-              "-e", "inject=%stat,%lstat,%fstat:signal=SIGKILL"]
-    done = subprocess.run(killer + ["sh", os.path.join(bundle, "install.sh"),
-                                    "--root", host],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
+              "-e", "inject=%%stat,%%lstat,%%fstat:signal=%s" % signal]
+    return old, subprocess.run(
+        killer + ["sh", os.path.join(bundle, "install.sh"), "--root", host],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        universal_newlines=True)
+
+
+def test_killed_after_the_switch_the_next_run_removes_the_old_runtime(
+        host, bundle):
+    old, done = signalled_at_the_old_runtime(bundle, host, "SIGKILL")
+    prefix = os.path.join(host, "boot", "ovs-rescue")
     assert "installed %s (x86_64)" % staged_runtime(host) not in done.stdout
     new = os.readlink(staged_runtime(host))
     assert os.path.join(prefix, new) != old and python_runs(host)
@@ -137,17 +143,7 @@ def test_the_same_run_sweeps_the_old_folder_when_stopped_after_the_switch(
         host, bundle):
     """A TERM (a shutdown) after the switch: its cleanup removes it. The
     shell gets it (not -f), where it looks at the old folder."""
-    run_bundle(bundle, host)
-    prefix = os.path.join(host, "boot", "ovs-rescue")
-    old = os.path.join(prefix, runtime_folders(host)[0])
-    newer_runtime(bundle)
-    killer = ["strace", "-qq", "-o", os.devnull, "-P", old,
-              "-e", "trace=%stat,%lstat,%fstat",
-              "-e", "inject=%stat,%lstat,%fstat:signal=SIGTERM:when=1"]
-    done = subprocess.run(killer + ["sh", os.path.join(bundle, "install.sh"),
-                                    "--root", host],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
+    done = signalled_at_the_old_runtime(bundle, host, "SIGTERM:when=1")[1]
     assert done.returncode == 4, done.stderr
     assert "interrupted; replaced already:" in done.stderr
     new = os.readlink(staged_runtime(host))
