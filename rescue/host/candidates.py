@@ -11,7 +11,7 @@ import stat
 from rescue.core import rpmheaders
 from rescue.errors import CannotInspect, UsageError
 from rescue.core.records import record
-from rescue.host.rpmdb import check_database
+from rescue.host.rpmdb import check_database, database_path
 from rescue.host.process import find_program, run
 
 RPM_LEAD_MAGIC = b"\xed\xab\xee\xdb"
@@ -109,7 +109,7 @@ def read_installed(root, dbpath, names, timeout):
                 + rpmheaders.not_installed_count(done.stdout))
     if errors or done.returncode < 0 or answered < len(names):
         raise CannotInspect("rpm failed on the database at %s: %s" % (
-            os.path.join(root, dbpath.lstrip("/")),
+            database_path(root, dbpath),
             (errors[-1] if errors else done.stderr.strip()) or "no answer"))
     return headers
 

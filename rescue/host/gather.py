@@ -72,8 +72,13 @@ def read_host(root, dbpath, running, package_list=None,
     next entry opens, /boot, rpm (or a saved listing), the journal,
     modules.dep and the markers."""
     check_root(root)
-    early = None if package_list else rpmdb.start_query(
-        root, dbpath, likely_names(root, running), timeout)
+    early = None
+    if not package_list:
+        try:
+            early = rpmdb.start_query(root, dbpath,
+                                      likely_names(root, running), timeout)
+        except CannotInspect:       # said when rpm's answer is wanted
+            pass
     try:
         return _read_host(root, dbpath, running, package_list, timeout,
                           firmware, deep, early, meanwhile)
@@ -161,8 +166,8 @@ def read_packages(root, dbpath, boot, running, package_list=None,
         if early is not None:
             early.cancel()
         packages = rpmdb.query_packages(root, dbpath, names, timeout)
-    require_ovs(packages, package_list or os.path.join(root,
-                                                       dbpath.lstrip("/")))
+    require_ovs(packages,
+                package_list or rpmdb.database_path(root, dbpath))
     return packages
 
 

@@ -4,7 +4,7 @@ import os
 from rescue.core.rpmquery import QUERY_FORMAT, answer_of, parse_query_output
 from rescue.errors import CannotInspect
 from rescue.host.untrusted import read_untrusted
-from rescue.host.process import DEFAULT_TIMEOUT, find_program, run, start
+from rescue.host.process import DEFAULT_TIMEOUT, find_program, start
 
 DEFAULT_DBPATH = "/var/lib/rpm"
 MAX_LISTING_BYTES = 64 * 1024 * 1024
@@ -12,9 +12,14 @@ MAX_LISTING_BYTES = 64 * 1024 * 1024
 DATABASE_FILES = ("rpmdb.sqlite", "Packages", "Packages.db")
 
 
+def database_path(root, dbpath):
+    """The RPM database's directory, dbpath inside root."""
+    return os.path.join(root, dbpath.lstrip("/"))
+
+
 def check_database(root, dbpath):
     """Refuse a dbpath without a database: rpm would silently create one."""
-    path = os.path.join(root, dbpath.lstrip("/"))
+    path = database_path(root, dbpath)
     if not any(os.path.isfile(os.path.join(path, name))
                for name in DATABASE_FILES):
         raise CannotInspect(
@@ -29,43 +34,32 @@ def rpm_argv(rpm, root, dbpath, names):
 
 def query_packages(root, dbpath, names, timeout=DEFAULT_TIMEOUT):
     """Installed packages of the exact names given, in one rpm process."""
-    check_database(root, dbpath)
-    rpm = find_program("rpm")
-    if rpm is None:
-        raise CannotInspect("rpm not found on PATH; install rpm")
-    done = run(rpm_argv(rpm, root, dbpath, names), timeout)
-    return answer_of(done, names, os.path.join(root, dbpath.lstrip("/")))
+    return start_query(root, dbpath, names, timeout).answer()
 
 
 class Query:
     """An rpm query started ahead of its answer (start_query)."""
 
-    def __init__(self, root, dbpath, names, running):
-        self.root, self.dbpath, self.names = root, dbpath, list(names)
-        self.running = running
+    def __init__(self, where, names, running):
+        self.where, self.names, self.running = where, list(names), running
 
     def answer(self):
-        """What query_packages would return (or raise) for these names."""
-        return answer_of(self.running.finish(), self.names,
-                         os.path.join(self.root, self.dbpath.lstrip("/")))
+        """The packages rpm printed for these names, or CannotInspect."""
+        return answer_of(self.running.finish(), self.names, self.where)
 
     def cancel(self):
         self.running.cancel()
 
 
 def start_query(root, dbpath, names, timeout=DEFAULT_TIMEOUT):
-    """The query of query_packages, started now so that rpm works while
-    the caller reads on, or None when it could not start: query_packages
-    then says why, when its answer is wanted."""
+    """The query of query_packages, started now so that rpm can work while
+    the caller reads on; CannotInspect when it cannot start."""
+    check_database(root, dbpath)
     rpm = find_program("rpm")
-    try:
-        check_database(root, dbpath)
-        if rpm is None:
-            return None
-        return Query(root, dbpath, names,
-                     start(rpm_argv(rpm, root, dbpath, names), timeout))
-    except CannotInspect:
-        return None
+    if rpm is None:
+        raise CannotInspect("rpm not found on PATH; install rpm")
+    return Query(database_path(root, dbpath), names,
+                 start(rpm_argv(rpm, root, dbpath, names), timeout))
 
 
 def read_package_list(path, names):
