@@ -3,7 +3,6 @@ what was read (on the host or from a snapshot): pure."""
 from rescue.core import bootlinks, naming, rpmquery
 from rescue.core.layouts import XS56
 from rescue.core.records import record
-from rescue.core.rpmvercmp import version_key
 from rescue.errors import CannotInspect
 
 
@@ -85,6 +84,7 @@ def assemble(root, dbpath, boot, running, packages, changes,
               for versions in packages.values() for package in versions
               if "/boot/" + name in package.files}
     # Two openvswitch packages at once is odd; the newer one runs.
+    from rescue.core.rpmvercmp import version_key   # not before rpm starts
     newest = max(ovs, key=lambda p: (version_key(p.version),
                                      version_key(p.release)))
     return HostFacts(root, dbpath, boot, running, newest.version, modules,
