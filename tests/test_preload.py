@@ -37,6 +37,16 @@ def payload_of(data, module):
     return offset + 30 + len(name), size
 
 
+def flip_a_bit(path, module):
+    """Flip a bit near the end of rescue/<module>.pyc's stored bytes in
+    the archive at path: its CRC-32 then fails, its length does not."""
+    data = bytearray(open(path, "rb").read())
+    start, size = payload_of(data, module)
+    data[start + size - 2] ^= 0x01
+    with open(path, "wb") as out:
+        out.write(bytes(data))
+
+
 @pytest.mark.parametrize("method", [zipfile.ZIP_STORED,
                                     zipfile.ZIP_DEFLATED])
 def test_each_module_is_read_from_the_one_snapshot(tmp_path, method):
@@ -74,12 +84,10 @@ def test_bytes_that_fail_their_crc_are_damage_not_left_to_zipimport(
     path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
                                    "rescue/cli.pyc": "Y = 2"},
                         zipfile.ZIP_STORED)
-    data = bytearray(open(path, "rb").read())
-    index = preload._index(bytes(data), PREFIX + "rescue/")
-    start, size = payload_of(data, "cli")
-    data[start + size - 2] ^= 0x01
-    finder = preload._Finder(path, PREFIX, bytes(data), index,
-                             preload._magic())
+    flip_a_bit(path, "cli")
+    data = open(path, "rb").read()
+    index = preload._index(data, PREFIX + "rescue/")
+    finder = preload._Finder(path, PREFIX, data, index, preload._magic())
     with pytest.raises(preload.DamagedEntry, match="CRC-32"):
         finder.find_spec("rescue.cli")
 
@@ -116,11 +124,7 @@ def test_install_refuses_its_own_entry_when_it_fails_its_crc(tmp_path):
     path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
                                    "rescue/preload.pyc": "Z = 3"},
                         zipfile.ZIP_STORED)
-    data = bytearray(open(path, "rb").read())
-    start, size = payload_of(data, "preload")
-    data[start + size - 2] ^= 1
-    with open(path, "wb") as out:
-        out.write(bytes(data))
+    flip_a_bit(path, "preload")
     with pytest.raises(preload.DamagedEntry, match="preload.pyc fails"):
         preload.install(path)
 
@@ -139,7 +143,6 @@ def test_with_zipimports_table_only_the_trees_bytes_are_read(tmp_path):
     the span of this Python's tree, and finds the same entries there."""
     modules = {"rescue/__init__.pyc": "X = 1", "rescue/cli.pyc": "Y = 2"}
     path = archive_with(tmp_path, modules, zipfile.ZIP_STORED)
-    whole = open(path, "rb").read()
     # another tree after this one, as in the zipapp (site-packages-36/)
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("site-packages-00/rescue/cli.pyc", b"x" * 5000)
@@ -160,11 +163,7 @@ def test_with_zipimports_table_a_crc_failure_is_still_damage(tmp_path):
     path = archive_with(tmp_path, {"rescue/__init__.pyc": "X = 1",
                                    "rescue/cli.pyc": "Y = 2"},
                         zipfile.ZIP_STORED)
-    data = bytearray(open(path, "rb").read())
-    start, size = payload_of(data, "cli")
-    data[start + size - 2] ^= 0x01
-    with open(path, "wb") as out:
-        out.write(bytes(data))
+    flip_a_bit(path, "cli")
     fresh_zipimport_table(path)
     assert preload.install(path) is True
     finder = sys.meta_path.pop(0)
