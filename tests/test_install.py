@@ -664,9 +664,10 @@ def test_launcher_starts_one_stat_and_nothing_else_before_python(
     assert started == ["ovs-rescue-local", "stat", "python3", "rpm"]
 
 
-def test_launcher_imports_the_bytecode_of_its_python_from_the_archive(
-        host, install, tmp_path, python36):
-    verbose = tmp_path / "python3"                # 3.6, telling its imports
+def verbose_launcher_run(host, install, tmp_path, python36):
+    """(archive, the run of `ovs-rescue --version` through the launcher
+    installed with Python 3.6 -v, its imports told on stderr)."""
+    verbose = tmp_path / "python3"
     verbose.write_text('#!/bin/sh\nexec %s -v "$@"\n' % python36)
     verbose.chmod(0o755)
     assert install(host, python=str(verbose)).returncode == 0
@@ -674,6 +675,12 @@ def test_launcher_imports_the_bytecode_of_its_python_from_the_archive(
     done = subprocess.run([launcher, "--version"], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True)
     assert done.returncode == 0 and done.stdout.startswith("ovs-rescue ")
+    return archive, done
+
+
+def test_launcher_imports_the_bytecode_of_its_python_from_the_archive(
+        host, install, tmp_path, python36):
+    archive, done = verbose_launcher_run(host, install, tmp_path, python36)
     loaded = [l for l in done.stderr.splitlines() if "rescue/cli.py" in l]
     assert loaded and all("%s/site-packages-36/rescue/cli.pyc" % archive in l
                           for l in loaded), loaded

@@ -9,7 +9,7 @@ from rescue import zipmain
 from tests.hosts import K835
 from tests.test_install import (  # noqa: F401  (fixtures)
     bundle, host, install, leftovers, local_launcher, paths, python_runs,
-    run_bundle, runtime_folders, staged_runtime)
+    run_bundle, runtime_folders, staged_runtime, verbose_launcher_run)
 
 
 def launcher_script(root):
@@ -51,14 +51,7 @@ def test_the_launcher_leaves_only_init_and_zipmain_to_zipimport(
         host, install, tmp_path, python36):
     """zipimport checks no CRC: zipmain checks preload's before it runs
     those very bytes, and its own through preload, which loads the rest."""
-    verbose = tmp_path / "python3"
-    verbose.write_text('#!/bin/sh\nexec %s -v "$@"\n' % python36)
-    verbose.chmod(0o755)
-    assert install(host, python=str(verbose)).returncode == 0
-    launcher, _ = local_launcher(host, tmp_path)
-    done = subprocess.run([launcher, "--version"], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True)
-    assert done.returncode == 0 and done.stdout.startswith("ovs-rescue ")
+    done = verbose_launcher_run(host, install, tmp_path, python36)[1]
     zipped = [line.split()[1] for line in done.stderr.splitlines()
               if " # loaded from Zip " in line]
     assert zipped == ["rescue", "rescue.zipmain"]
