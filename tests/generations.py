@@ -132,6 +132,23 @@ def grub_cfg(brand, entries, default=0, override=True):
     return text
 
 
+def xs8_menu(brand, alt=False):
+    """(title, image, initrd) of each entry XenServer 8's installer writes,
+    and kernel-alt's when it is installed."""
+    entries = [(brand, "vmlinuz-4.19-xen", "initrd-4.19-xen.img"),
+               ("%s (Serial)" % brand, "vmlinuz-4.19-xen",
+                "initrd-4.19-xen.img"),
+               ("%s in Safe Mode" % brand, "vmlinuz-4.19-xen",
+                "initrd-4.19-xen.img"),
+               ("%s (Xen 4.17.5 / Linux %s)" % (brand, XS8_UNAME),
+                "vmlinuz-fallback", "initrd-fallback.img")]
+    if alt:
+        entries.append(("%s kernel-alt %s" % (brand, ALT_UNAME),
+                        "vmlinuz-%s-xen" % ALT_UNAME,
+                        "initrd-%s-xen.img" % ALT_UNAME))
+    return entries
+
+
 def xs8_host(root, factory, brand="XCP-ng", firmware="bios", module=True,
              vermagic=None, alt=False, default=0, override_entry=None,
              upgrade=False, dracut_done=True, extra_entries=()):
@@ -156,17 +173,7 @@ def xs8_host(root, factory, brand="XCP-ng", firmware="bios", module=True,
                       sample.kernel_image(XS8_UNAME, tag="fallback copy"))
     sample.write_file(root, "/boot/initrd-fallback.img",
                       sample.initrd_image(XS8_UNAME, tag="fallback copy"))
-    entries = [(brand, "vmlinuz-4.19-xen", "initrd-4.19-xen.img"),
-               ("%s (Serial)" % brand, "vmlinuz-4.19-xen",
-                "initrd-4.19-xen.img"),
-               ("%s in Safe Mode" % brand, "vmlinuz-4.19-xen",
-                "initrd-4.19-xen.img"),
-               ("%s (Xen 4.17.5 / Linux %s)" % (brand, XS8_UNAME),
-                "vmlinuz-fallback", "initrd-fallback.img")]
-    if alt:
-        entries.append(("%s kernel-alt %s" % (brand, ALT_UNAME),
-                        "vmlinuz-%s-xen" % ALT_UNAME,
-                        "initrd-%s-xen.img" % ALT_UNAME))
+    entries = xs8_menu(brand, alt)
     if upgrade:
         entries.append(("upgrade", "vmlinuz-4.19-xen", "initrd-4.19-xen.img"))
     entries += list(extra_entries)

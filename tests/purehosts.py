@@ -253,17 +253,7 @@ def xs8(brand="XCP-ng", firmware="bios", module=True, vermagic=None,
     for name in ("xen.gz", "xen-fallback.gz", "initrd-fallback.img"):
         host.file(name)
     host.file("vmlinuz-fallback", uname)
-    entries = [(brand, "vmlinuz-4.19-xen", "initrd-4.19-xen.img"),
-               ("%s (Serial)" % brand, "vmlinuz-4.19-xen",
-                "initrd-4.19-xen.img"),
-               ("%s in Safe Mode" % brand, "vmlinuz-4.19-xen",
-                "initrd-4.19-xen.img"),
-               ("%s (Xen 4.17.5 / Linux %s)" % (brand, uname),
-                "vmlinuz-fallback", "initrd-fallback.img")]
-    if alt:
-        entries.append(("%s kernel-alt %s" % (brand, alt_uname),
-                        "vmlinuz-%s-xen" % alt_uname,
-                        "initrd-%s-xen.img" % alt_uname))
-    _grub_loader(host, firmware, gen.grub_cfg(brand, entries, default),
+    _grub_loader(host, firmware, gen.grub_cfg(brand, gen.xs8_menu(brand, alt),
+                                              default),
                  override_entry)
     return host.facts(uname)
