@@ -7,7 +7,7 @@ rest of the tool works from, or says it cannot tell.
 """
 import posixpath
 
-from rescue.core import extlinux, grubcfg, grubenv, layouts
+from rescue.core import layouts
 from rescue.core.bootlinks import CannotTell, NextBoot, path_in_root
 from rescue.core.records import record
 
@@ -43,7 +43,9 @@ Entry = record("Entry", "key title kernel initrd hypervisor extras problem")
 EXTLINUX, GRUB = "extlinux", "grub"
 
 
+# Each parser is imported by the reader of its boot loader: a host has one.
 def _extlinux(files):
+    from rescue.core import extlinux
     includes = files.includes or {}
     choice = extlinux.choose(files.path, files.text, includes.get)
     if choice.cannot_tell:
@@ -60,6 +62,7 @@ def _extlinux(files):
 
 
 def _grub(files):
+    from rescue.core import grubcfg, grubenv
     env = grubenv.read_block(files.grubenv.encode("latin-1")) \
         if files.grubenv is not None else None
     choice = grubcfg.choose(files.text, env)
