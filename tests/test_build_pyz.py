@@ -127,3 +127,58 @@ def test_bytecode_trees_hold_no_sources(zipapp):
         modules = [n for n in names if n.startswith(tree + "rescue/")]
         assert tree + "rescue/cli.pyc" in modules
         assert not [n for n in modules if n.endswith(".py")]
+
+
+DOCSTRINGS = (b"Command line: parse, dispatch", b"Run one command; the exit")
+
+
+def _tree_file(zipapp, tree, name="cli.pyc"):
+    import zipfile
+    with zipfile.ZipFile(zipapp) as archive:
+        return archive.read("%s/rescue/%s" % (tree, name))
+
+
+def test_the_bytecode_trees_carry_no_docstrings(zipapp):
+    """Compiled as -OO: docstrings are about a tenth of what the
+    package's code objects unmarshal on every start, and nothing reads
+    them (test_the_package_never_reads_docstrings_or_asserts)."""
+    source = _tree_file(zipapp, "site-packages", "cli.py")
+    assert [text for text in DOCSTRINGS if text in source] == list(DOCSTRINGS)
+    for tree in ("site-packages-36", "site-packages-311"):
+        data = _tree_file(zipapp, tree)
+        assert [text for text in DOCSTRINGS if text in data] == [], tree
+
+
+def test_the_311_tree_carries_no_column_positions(zipapp):
+    """-X no_debug_ranges: tracebacks keep their line numbers, the code
+    objects lose the column table 3.11 adds."""
+    import marshal
+    if sys.version_info[:2] != (3, 11):
+        import pytest
+        pytest.skip("reads 3.11 bytecode")
+    code = marshal.loads(_tree_file(zipapp, "site-packages-311")[16:])
+    main = [c for c in code.co_consts if getattr(c, "co_name", "") == "main"]
+    assert {position[2:] for position in main[0].co_positions()} == {
+        (None, None)}
+    assert {position[0] for position in main[0].co_positions()} != {None}
+
+
+def test_the_package_never_reads_docstrings_or_asserts():
+    """So the -OO bytecode behaves as the sources: no assert to drop, no
+    __doc__ to read."""
+    import ast
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = []
+    for directory, _, names in os.walk(os.path.join(repo, "rescue")):
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                with open(path) as source:
+                    tree = ast.parse(source.read())
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Assert) or (
+                            isinstance(node, (ast.Attribute, ast.Name)) and
+                            getattr(node, "attr", getattr(node, "id", None))
+                            == "__doc__"):
+                        found.append("%s:%d" % (path, node.lineno))
+    assert found == []
