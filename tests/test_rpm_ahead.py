@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -74,3 +75,29 @@ def test_names_that_mislead_ask_rpm_again_with_the_same_answer(
     assert (out, again) == (before, code)
     assert sum("execve" in line for line in seen) == 2, seen
     assert not [line for line in seen if "SIGKILL" in line]
+
+
+def test_rpm_starts_before_the_decisions_modules_are_imported(host):
+    """Only what starting rpm needs is imported before it: the facts'
+    and the boot links' modules load while it works."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from rescue.host import rpmdb\n"
+        "real = rpmdb.start\n"
+        "def start(*args, **kwargs):\n"
+        "    sys.stderr.write(' '.join(sorted(m for m in sys.modules\n"
+        "                     if m.startswith('rescue.'))) + '\\n')\n"
+        "    return real(*args, **kwargs)\n"
+        "rpmdb.start = start\n"
+        "from rescue.cli import main\n"
+        "sys.exit(main(['check', '--root', %r, '--running-kernel', %r]))\n"
+        % (repo, host, K835))
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    assert done.returncode == 0, done.stderr
+    at_start = set(done.stderr.split("\n")[0].split())
+    assert "rescue.host.rpmdb" in at_start
+    assert not at_start & {"rescue.core.hostfacts", "rescue.core.bootlinks",
+                           "rescue.core.layouts"}

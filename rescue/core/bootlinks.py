@@ -8,9 +8,8 @@ import posixpath
 import stat
 
 from rescue.core import naming
+from rescue.core.naming import BOOT
 from rescue.core.records import record
-
-BOOT = "/boot"
 
 
 _BootLinkFields = record("BootLink", (

@@ -4,6 +4,7 @@ _DIGITS = "0123456789"
 RELEASE_CHARS = _RELEASE_CHARS = frozenset(
     _DIGITS + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._+~^-")
 
+BOOT = "/boot"                  # the boot files' folder, inside the root
 IMAGE_PREFIX = "vmlinuz-"
 INITRD_PREFIX = "initrd-"
 INITRD_SUFFIX = ".img"

@@ -3,7 +3,6 @@ import os
 import stat
 
 from rescue.core import naming
-from rescue.core.bootlinks import BOOT, BootFacts, BootLink, describe_link
 from rescue.errors import CannotInspect
 
 
@@ -27,7 +26,7 @@ HOST_FILES = HostFiles()
 def boot_dir(root, files=HOST_FILES):
     """The host's /boot below root, its links followed inside root only."""
     try:
-        parts, mode = resolve_in_root(root, (), BOOT, files.lstat,
+        parts, mode = resolve_in_root(root, (), naming.BOOT, files.lstat,
                                       files.readlink)
     except Unresolved as why:
         raise CannotInspect("%s: %s" % (os.path.join(root, "boot"), why))
@@ -100,6 +99,7 @@ def _components(path):
 
 def scan_boot(root, link_names=naming.BOOT_LINKS, files=HOST_FILES):
     """Gather the boot facts below root; only a missing /boot is an error."""
+    from rescue.core.bootlinks import BootFacts, BootLink   # not to start rpm
     path = boot_dir(root, files)
     try:
         names = files.listdir(path)
@@ -135,6 +135,7 @@ def _is_regular(files, path):
 
 def read_link(path, name, root=None, image=None, files=HOST_FILES):
     """Describe the boot link `name` in the directory `path` (below root)."""
+    from rescue.core.bootlinks import BootLink, describe_link
     full = os.path.join(path, name)
     try:
         mode = files.lstat(full).st_mode

@@ -2,15 +2,13 @@
 import os
 import stat
 
-from rescue.core import bootlinks, naming, rpmquery
-from rescue.core.hostfacts import (assemble, module_file_fact, releases_of,
-                                   require_ovs)
+from rescue.core import naming, rpmquery
 from rescue.host import bootscan, rpmdb
 from rescue.errors import CannotInspect, UsageError
 from rescue.core.records import record
 
 # Not needed to start rpm: imported while it answers (read_host), and
-# where used.
+# where used (the facts' and the boot links' modules among them).
 AFTER_RPM_STARTS = ("rescue.host.statedir", "rescue.host.filedigest",
                     "rescue.host.kmodfile", "rescue.host.modinfo",
                     "rescue.core.rpmvercmp")
@@ -45,6 +43,7 @@ def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
     """
     read = read_host(root, dbpath, running, package_list, timeout, firmware,
                      deep, meanwhile)
+    from rescue.core.hostfacts import assemble
     digests = {}
     if deep:
         from rescue.host import filedigest
@@ -90,6 +89,7 @@ def read_host(root, dbpath, running, package_list=None,
 def _read_host(root, dbpath, running, package_list, timeout, firmware, deep,
                early, meanwhile):
     from rescue.core import loaderconfig
+    from rescue.core.hostfacts import releases_of
     from rescue.host import nextboot, bootfiles
     loader = nextboot.read_boot_loader(root, firmware,
                                        os.path.realpath(root) == "/")
@@ -143,6 +143,7 @@ def likely_names(root, running):
 def scan_next_boot(root, next_boot, files=bootscan.HOST_FILES):
     """/boot with the links the next entry names, a named file as such;
     files: the file system to read (a snapshot's stands in for the host's)."""
+    from rescue.core import bootlinks
     boot = bootscan.scan_boot(root, next_boot.link_names, files)
     title = next_boot.entry.title if next_boot.entry else None
     image = next_boot.link_names[0]
@@ -157,6 +158,7 @@ def read_packages(root, dbpath, boot, running, package_list=None,
 
     early: a query started before (rpmdb.start_query); its answer stands
     when it asked for these names, else it is let end unread."""
+    from rescue.core.hostfacts import releases_of, require_ovs
     names = rpmquery.wanted_names(releases_of(boot, running))
     if package_list:
         packages = rpmdb.read_package_list(package_list, names)
@@ -186,6 +188,7 @@ def refresh_boot(facts):
 def check_module_file(root, path, digest=None):
     """Is the module file there, a regular file, and whose kernel is it
     for? With rpm's digest of it, does it match?"""
+    from rescue.core.hostfacts import module_file_fact
     from rescue.host import filedigest, kmodfile, modinfo
     if path is None:
         return module_file_fact(None, "absent")
