@@ -4,7 +4,7 @@ import sys
 
 from rescue.errors import (EXIT_CANNOT, EXIT_OK, Interrupted, Refusal,
                            RescueError, UsageError)
-from rescue.host.gather import check_release_option
+from rescue.core.naming import is_release
 from rescue.zipmain import archive_damage, say_damaged
 
 
@@ -15,7 +15,11 @@ def parse(argv):
     if args is None:
         from rescue.cmdline.parser import parse_with_argparse
         args = parse_with_argparse(argv)
-    check_release_option(args.running_kernel, "--running-kernel")
+    if args.running_kernel is not None and not is_release(
+            args.running_kernel):
+        raise UsageError("--running-kernel %r is not a kernel release (like "
+                         "2.6.32.43-0.4.1.xs1.8.0.847.170785xen)"
+                         % args.running_kernel)
     if not os.path.isabs(args.dbpath):
         raise UsageError("--dbpath %r is not an absolute path: it is the "
                          "database's place inside --root, e.g. /var/lib/rpm "

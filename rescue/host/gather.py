@@ -4,7 +4,7 @@ import stat
 
 from rescue.core import naming, rpmquery
 from rescue.host import bootscan, rpmdb
-from rescue.errors import CannotInspect, UsageError
+from rescue.errors import CannotInspect
 from rescue.core.records import record
 
 # Not needed to start rpm: imported while it answers (read_host), and
@@ -24,13 +24,6 @@ def default_running(root):
 def check_root(root):
     if not os.path.isdir(root):
         raise CannotInspect("root %s is not a directory; check --root" % root)
-
-
-def check_release_option(release, option):
-    if release is not None and not naming.is_release(release):
-        raise UsageError("%s %r is not a kernel release (like "
-                         "2.6.32.43-0.4.1.xs1.8.0.847.170785xen)"
-                         % (option, release))
 
 
 def gather(root, dbpath=rpmdb.DEFAULT_DBPATH, running=None,
