@@ -88,3 +88,28 @@ def test_a_relative_dbpath_is_a_usage_error(make_host, capsys):
         assert (code, out) == (2, ""), err
         assert "--dbpath" in err and "absolute" in err
         assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["check", "status", "rollback", "undo",
+                                     "snapshot"])
+@pytest.mark.parametrize("option", ["--root", "--dbpath", "--packages",
+                                    "--snapshot"])
+def test_an_option_written_as_opt_equals_dashes_takes_the_value_dashes(
+        capsys, tmp_path, monkeypatch, command, option):
+    """argparse (3.11, 3.6) drops the `--` of `--root=--` and gave the
+    command an empty list (an internal error); getopt, and the quick
+    parser, take the value `--`, here a file that is not there."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, command, option + "=--")
+    assert len(err.splitlines()) == 1, err
+    assert "internal error" not in err
+    assert code in (2, 3)
+    assert "--" in err
+
+
+@pytest.mark.parametrize("command", ["check", "rollback", "undo"])
+def test_a_timeout_of_dashes_is_no_number_of_seconds(capsys, command):
+    code, out, err = run_cli(capsys, command, "--timeout=--", "--root",
+                             "/nonexistent")
+    assert (code, out) == (2, "")
+    assert "is not a number of seconds" in err

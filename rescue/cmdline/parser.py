@@ -59,6 +59,18 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError("%s (see %s -h)" % (message, self.prog))
 
+    def _get_values(self, action, arg_strings):
+        # `--root=--` reaches an option as ["--"], which argparse (3.6 to
+        # 3.11 at least) takes for the end of the options and drops,
+        # leaving the value []: it is the value "--", as getopt and the
+        # quick parser take it.
+        if action.option_strings and action.nargs is None and \
+                arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
 
 def add_options(parser, options, suppress=False):
     """The arguments of these options of the table (rescue.cmdline.options);
