@@ -5,7 +5,7 @@ import lzma
 
 import pytest
 
-from rescue.core import modulesdep, naming, rpmheaders, rpmquery
+from rescue.core import modulesdep, naming, rpmquery
 from rescue.sample import trees as sample
 from tests.hosts import K835, K847, OVS_BUILD, Kernel, Rpm, run_cli
 
@@ -32,8 +32,7 @@ def test_a_package_owning_any_module_name_owns_the_module(name):
                             ("/lib/modules/%s/extra/vport.ko" % K835, path),
                             {})
     assert rpmquery.module_file(package, K835) == path
-    assert rpmquery.owns_module_of(package, K835)
-    assert rpmheaders.module_file_of(package, K835) == path
+    assert naming.datapath_module_in(package.files, K835) == path
 
 
 def test_the_plain_module_wins_over_a_compressed_copy():

@@ -101,7 +101,8 @@ def module_packages(packages, release):
     owners = tuple(p for name in sorted(packages)
                    if name != naming.OVS_PACKAGE
                    for p in packages[name]
-                   if p not in named and rpmquery.owns_module_of(p, release))
+                   if p not in named
+                   and naming.datapath_module_in(p.files, release))
     return tuple(named) + owners
 
 

@@ -21,6 +21,18 @@ MODULE_NAMES = tuple(stem + ".ko" + compression
                      for compression in ("", ".gz", ".xz"))
 MODULE_SUFFIXES = (".ko", ".ko.gz", ".ko.xz")
 
+
+def datapath_module_in(paths, release):
+    """The OVS datapath module among a package's paths under
+    /lib/modules/<release>/, the plain name first (MODULE_NAMES' order),
+    or None: what makes a package carry the module for that kernel."""
+    prefix = "/lib/modules/%s/" % release
+    for wanted in MODULE_NAMES:
+        for path in paths:
+            if path.startswith(prefix) and path.endswith("/" + wanted):
+                return path
+    return None
+
 # The boot links of XenServer 5.6-6.2, named by extlinux.conf's `xe` entry.
 IMAGE_LINK = "vmlinuz-2.6-xen"
 INITRD_LINK = "initrd-2.6-xen.img"

@@ -9,7 +9,8 @@ kernel met, of the kernel's arch?
 """
 from rescue.core import naming
 from rescue.core.records import record
-from rescue.core.rpmheaders import arch_fits, module_file_of, newer, satisfied
+from rescue.core.naming import datapath_module_in
+from rescue.core.rpmheaders import arch_fits, newer, satisfied
 
 # The warnings an operator must accept, each by its own name.
 WARNINGS = ("tc", "bridge", "ha", "in-kernel", "downgrade")
@@ -225,7 +226,7 @@ class _Judge:
                   % (self.new_build, release))
         chosen = [c for c in self.candidates
                   if c.name not in KERNEL_PACKAGES
-                  and module_file_of(c, release)]
+                  and datapath_module_in(c.files, release)]
         if chosen:
             return self._candidate(chosen[0], release, wanted)
         packages = self.facts.modules.get(release, ())
@@ -244,7 +245,7 @@ class _Judge:
             problems.append("%s is OVS build %s, not %s" % (
                 candidate.nvr, candidate.version, self.new_build))
             missing = wanted
-        if module_file_of(candidate, release) is None:
+        if datapath_module_in(candidate.files, release) is None:
             problems.append("%s has no openvswitch.ko under /lib/modules/%s/"
                             % (candidate.nvr, release))
         return candidate, "candidate", missing, problems

@@ -5,7 +5,6 @@ packages (`rpm -q`): one line a package, then one a Requires, a Provides
 and a file. Tabs cannot occur in names, versions or flags.
 """
 from rescue.core.records import record
-from rescue.core.naming import MODULE_NAMES
 from rescue.core.rpmvercmp import version_key
 
 QUERY_FORMAT = (
@@ -148,11 +147,3 @@ def arch_fits(arch, machine_arch):
     return family is None or machine is None or family == machine
 
 
-def module_file_of(header, release):
-    """The OVS datapath module header owns under /lib/modules/<release>/."""
-    prefix = "/lib/modules/%s/" % release
-    for wanted in MODULE_NAMES:
-        for path in header.files:
-            if path.startswith(prefix) and path.endswith("/" + wanted):
-                return path
-    return None

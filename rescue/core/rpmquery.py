@@ -100,7 +100,12 @@ KERNEL_PACKAGES = ("kernel", "kernel-alt", "openvswitch-modules")
 
 
 def module_file(package, release=None):
-    """The OVS datapath module a package owns (for release, if given)."""
+    """The OVS datapath module a package owns (for release, if given).
+
+    Laxer than naming.datapath_module_in, which says whether a package
+    carries the module for a kernel: the package named for a release may
+    own its module elsewhere (a packaging slip), and that file is still
+    the one to check and report."""
     modules = [f for f in package.files
                if f.endswith(naming.MODULE_SUFFIXES)]
     if release is not None:
@@ -112,14 +117,6 @@ def module_file(package, release=None):
             if path.endswith("/" + wanted):
                 return path
     return modules[0] if modules else None
-
-
-def owns_module_of(package, release):
-    """True when the package owns OVS's module under /lib/modules/release."""
-    prefix = "/lib/modules/%s/" % release
-    return any(f.startswith(prefix)
-               and f.rsplit("/", 1)[-1] in naming.MODULE_NAMES
-               for f in package.files)
 
 
 def wanted_names(releases):
