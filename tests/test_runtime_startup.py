@@ -127,3 +127,19 @@ def test_the_two_zips_hold_no_module_twice(bundled):
     assert {"encodings", "struct"} <= startup
     assert "json" in rest and not startup & rest
 
+
+
+def test_a_startup_file_the_tool_does_not_import_stops_the_build(
+        monkeypatch):
+    import build_runtime
+    closure = ["encodings/__init__.py", "encodings/aliases.py",
+               "encodings/utf_8.py", "json/__init__.py", "struct.py"]
+    zips = build_runtime.split_closure(closure)
+    assert zips == {STARTUP_ZIP: build_runtime.STARTUP_FILES,
+                    STDLIB_ZIP: ["json/__init__.py"]}
+    monkeypatch.setattr(build_runtime, "STARTUP_FILES",
+                        build_runtime.STARTUP_FILES + ["gone.py"])
+    with pytest.raises(build_runtime.BuildError) as failed:
+        build_runtime.split_closure(closure)
+    assert str(failed.value) == ("STARTUP_FILES lists gone.py, which the "
+                                 "tool does not import")
