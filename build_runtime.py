@@ -3,14 +3,16 @@
 
 Usage: python3 build_runtime.py [--arch i686|x86_64]... [--cache DIR]
 
-For each arch it writes python3 (static, musl, stripped), python3._pth and
-python311.zip (the tool's import closure as 3.11 bytecode), and
-dist/runtime/SHA256SUMS over them. Sources are Debian bookworm's python3.11
-and zlib source packages (with Debian's patches and ours from runtime-src/),
-compiled by zig cc from PyPI. Every input is pinned below; the interpreters
-are cached outside the clone under a hash of those inputs, so a rerun takes
-seconds. Run as root on Debian (it adds deb-src entries to a private apt
-state and installs build tools with apt-get); facts: docs/runtime.md.
+For each arch it writes python3 (static, musl, stripped), python3._pth,
+python311-startup.zip (the few stdlib modules every start imports) and
+python311.zip (the rest of the tool's import closure; both as 3.11
+bytecode), and dist/runtime/SHA256SUMS over them. Sources are Debian
+bookworm's python3.11 and zlib source packages (with Debian's patches and
+ours from runtime-src/), compiled by zig cc from PyPI. Every input is
+pinned below; the interpreters are cached outside the clone under a hash
+of those inputs, so a rerun takes seconds. Run as root on Debian (it adds
+deb-src entries to a private apt state and installs build tools with
+apt-get); facts: docs/runtime.md.
 """
 import argparse
 import hashlib
@@ -68,6 +70,18 @@ HOST_TOOLS = {BUILD_PYTHON: "python3.11", "dpkg-source": "dpkg-dev",
 LIB_SKIP = ["test", "idlelib", "tkinter", "turtledemo", "ensurepip",
             "lib2to3", "__pycache__", "site-packages", "pydoc_data"]
 ZIP_NAME = "python311.zip"
+# The first zip on sys.path: exactly the stdlib modules that the start and
+# the hot commands (check, status; through the launcher) import. zipimport
+# reads a zip's whole central directory at its first import from it, and
+# python311.zip's holds some 200 entries; this one's, four. The rest of the
+# closure stays in ZIP_NAME, so a module is in one of the two only (and
+# tests/test_runtime_startup.py holds this list to what those commands
+# import). Stored, not deflated: inflating them cost more than the 12 kB
+# they save. Packaging only: not part of input_key().
+STARTUP_ZIP_NAME = "python311-startup.zip"
+STARTUP_FILES = ["encodings/__init__.py", "encodings/aliases.py",
+                 "encodings/utf_8.py",      # the start: the locale's codec
+                 "struct.py"]               # core/extlinux (check, status)
 # 2020-01-01, as build_pyz.py: fixed zip times make the zip reproducible.
 EPOCH = 1577836800
 
@@ -408,7 +422,7 @@ for rel in sys.argv[3:]:
 """
 
 
-def stdlib_zip(stdlib, files, output):
+def stdlib_zip(stdlib, files, output, compression=zipfile.ZIP_DEFLATED):
     """A reproducible zip of the files as 3.11 .pyc."""
     with tempfile.TemporaryDirectory() as compiled:
         run([BUILD_PYTHON, "-I", "-c", COMPILE, stdlib, compiled] + files)
@@ -416,7 +430,7 @@ def stdlib_zip(stdlib, files, output):
         with zipfile.ZipFile(output, "w") as archive:
             for rel in sorted(files):
                 info = zipfile.ZipInfo(rel + "c", date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = compression
                 info.external_attr = 0o100644 << 16
                 with open(os.path.join(compiled, rel + "c"), "rb") as pyc:
                     archive.writestr(info, pyc.read())
@@ -427,28 +441,47 @@ def sha256_file(path):
         return hashlib.sha256(handle.read()).hexdigest()
 
 
+def split_closure(files):
+    """{zip name: its files}: STARTUP_FILES first, the rest in ZIP_NAME."""
+    lacking = sorted(set(STARTUP_FILES) - set(files))
+    if lacking:
+        raise BuildError("STARTUP_FILES lists %s, which the tool does not "
+                         "import" % ", ".join(lacking))
+    return {STARTUP_ZIP_NAME: list(STARTUP_FILES),
+            ZIP_NAME: [rel for rel in files if rel not in STARTUP_FILES]}
+
+
 def assemble(entry, arches, output):
-    """dist/runtime: python3, python3._pth and the zip per arch, SHA256SUMS."""
+    """dist/runtime: python3, python3._pth and the two zips per arch,
+    SHA256SUMS."""
     stdlib = os.path.join(entry, "stdlib")
     files, missing = import_closure(stdlib)
     staging = output + ".new"
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
-    shared_zip = os.path.join(staging, ZIP_NAME)
-    stdlib_zip(stdlib, files, shared_zip)
+    zips = split_closure(files)
+    for name, members in zips.items():
+        stdlib_zip(stdlib, members, os.path.join(staging, name),
+                   zipfile.ZIP_STORED if name == STARTUP_ZIP_NAME
+                   else zipfile.ZIP_DEFLATED)
+    # getpath reads one path a line, each relative to the binary's folder;
+    # a ._pth also makes the start isolated and site-less.
+    pth_text = "%s\n%s\n" % (STARTUP_ZIP_NAME, ZIP_NAME)
     sums = []
     for arch in arches:
         target = os.path.join(staging, arch)
         os.mkdir(target)
         shutil.copy(os.path.join(entry, arch, "python3"), target)
         os.chmod(os.path.join(target, "python3"), 0o755)
-        shutil.copy(shared_zip, target)
+        for name in zips:
+            shutil.copy(os.path.join(staging, name), target)
         with open(os.path.join(target, "python3._pth"), "w") as pth:
-            pth.write(ZIP_NAME + "\n")
-        for name in ("python3", "python3._pth", ZIP_NAME):
+            pth.write(pth_text)
+        for name in ["python3", "python3._pth"] + sorted(zips):
             sums.append("%s  %s/%s\n" % (
                 sha256_file(os.path.join(target, name)), arch, name))
-    os.unlink(shared_zip)
+    for name in zips:
+        os.unlink(os.path.join(staging, name))
     with open(os.path.join(staging, "SHA256SUMS"), "w") as handle:
         handle.writelines(sums)
     check_builtins(staging, arches, missing)
@@ -508,10 +541,11 @@ def main(argv=None):
         sys.exit("build_runtime: error: %s" % error)
     for arch in arches:
         target = os.path.join(args.output, arch)
-        log("%s: python3 %.1f MB, %s %.1f MB (%d modules)" % (
+        log("%s: python3 %.1f MB, %s %.1f MB and %s %.0f kB (%d modules)" % (
             arch, os.path.getsize(os.path.join(target, "python3")) / 1e6,
             ZIP_NAME, os.path.getsize(os.path.join(target, ZIP_NAME)) / 1e6,
-            count))
+            STARTUP_ZIP_NAME, os.path.getsize(
+                os.path.join(target, STARTUP_ZIP_NAME)) / 1e3, count))
     log("done in %.0f s: %s" % (time.monotonic() - started,
                                 os.path.relpath(args.output)))
 

@@ -1,9 +1,10 @@
 """A stand-in for build_runtime.py's output, for tests and the benchmark.
 
 runtime/<arch>/ holds python3 (a copy of Python 3.6's binary: a real ELF,
-which finds its standard library where pyenv built it), python3._pth and a
-stdlib zip whose text names the architecture, the names build_runtime.py
-writes. install.sh is generic over the files of an architecture's folder.
+which finds its standard library where pyenv built it), python3._pth and
+two stdlib zips whose text names the architecture, the names
+build_runtime.py writes. install.sh is generic over the files of an
+architecture's folder.
 """
 import os
 import shutil
@@ -19,7 +20,9 @@ def standin_runtime(folder, python36, arches=ARCHES):
         os.makedirs(here)
         shutil.copy(binary, os.path.join(here, "python3"))
         with open(os.path.join(here, "python3._pth"), "w") as pth:
-            pth.write("python311.zip\n")
-        with open(os.path.join(here, "python311.zip"), "w") as stdlib:
-            stdlib.write("stand-in stdlib for %s\n" % arch)
+            pth.write("python311-startup.zip\npython311.zip\n")
+        for name, what in (("python311-startup.zip", "startup stdlib"),
+                           ("python311.zip", "stdlib")):
+            with open(os.path.join(here, name), "w") as stdlib:
+                stdlib.write("stand-in %s for %s\n" % (what, arch))
     return str(folder)

@@ -96,7 +96,8 @@ def test_the_payload_is_what_install_sh_finds_beside_itself(bundle):
         members = tar.getmembers()
     names = [m.name for m in members]
     assert {"install.sh", "ovs-rescue.pyz", "ovs-rescue.8", "bundle.sh",
-            "runtime/i686/python3", "runtime/x86_64/python311.zip"} \
+            "runtime/i686/python3", "runtime/x86_64/python311.zip",
+            "runtime/x86_64/python311-startup.zip"} \
         <= set(names)
     assert all(m.uid == 0 and m.mtime == 1577836800 for m in members)
     assert {m.name: m.mode for m in members}["runtime/i686/python3"] == 0o755

@@ -388,13 +388,15 @@ def test_install_stages_the_runtime_of_the_arch_and_the_launcher_uses_it(
     runtime = staged_runtime(host)
     assert "installed %s (%s)\n" % (runtime, arch) in done.stdout
     assert os.path.islink(runtime) and staged_arch(host) == arch
-    for name in ("python3", "python3._pth", "python311.zip"):
+    for name in ("python3", "python3._pth", "python311-startup.zip",
+                 "python311.zip"):
         with open(os.path.join(bundle, "runtime", arch, name), "rb") as src:
             assert open(os.path.join(runtime, name), "rb").read() == src.read()
     modes = {n: stat.S_IMODE(os.stat(os.path.join(runtime, n)).st_mode)
              for n in os.listdir(runtime)}
     assert modes == {"python3": 0o755, "python3._pth": 0o644,
-                     "python311.zip": 0o644, "SHA256SUMS": 0o644}
+                     "python311-startup.zip": 0o644, "python311.zip": 0o644,
+                     "SHA256SUMS": 0o644}
     assert sums_hold(runtime)
     assert "\npython='%s'\n" % STAGED_PYTHON in open(paths(host)[1]).read()
     assert "[check exit 1]" in done.stdout and leftovers(host) == []

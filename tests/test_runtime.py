@@ -13,7 +13,8 @@ import pytest
 from tests.conftest import REPO, bundled_pythons, python_id
 from tests.hosts import K835, K847, Kernel
 
-RUNTIME_FILES = ("python3", "python3._pth", "python311.zip")
+RUNTIME_FILES = ("python3", "python3._pth", "python311-startup.zip",
+                 "python311.zip")
 OLDKERNEL_C = os.path.join(os.path.dirname(REPO), "shared", "tools",
                            "oldkernel.c")
 ELF_CLASS = {"i686": "ELF32", "x86_64": "ELF64"}
@@ -97,16 +98,24 @@ def test_binary_is_static_stripped_and_of_its_arch(bundled):
     assert not re.search(r"^\s+TLS\s", header, re.M)
 
 
-def test_stdlib_zip_is_found_by_path_symlink_and_path_lookup(bundled,
-                                                             tmp_path):
+def test_stdlib_zips_are_found_by_path_symlink_and_path_lookup(bundled,
+                                                              tmp_path):
+    """sys.path is the two zips beside the binary, the small one first
+    (python3._pth), and the start is isolated and site-less."""
+    folder = os.path.dirname(os.path.realpath(bundled))
     link = tmp_path / "python3"
     link.symlink_to(bundled)
-    code = "import sys, json; print(sys.flags.isolated, len(sys.path))"
+    code = ("import sys, json; print(sys.flags.isolated, sys.flags.no_site, "
+            "'site' in sys.modules); print(*sys.path, sep='\\n')")
     for argv, env in (([bundled], {}), ([str(link)], {}),
                       (["python3"], {"PATH": os.path.dirname(bundled)})):
         done = run(argv + ["-c", code], env=env, cwd=str(tmp_path))
         assert done.returncode == 0, done.stderr
-        assert done.stdout.split()[0] == "1"   # isolated, site-less
+        flags, *path = done.stdout.splitlines()
+        assert flags == "1 1 False"
+        assert [os.path.realpath(p) for p in path] == [
+            os.path.join(folder, "python311-startup.zip"),
+            os.path.join(folder, "python311.zip")]
 
 
 def test_empty_root_runs_the_demo(empty_root):
