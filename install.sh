@@ -376,8 +376,8 @@ launcher_text() {
 # ovs-rescue launcher, written by install.sh: runs the staged zipapp with
 # the staged Python, isolated and without site, once no other user can
 # change either. It runs the startup of the zipapp's __main__.py
-# (rescue/zipmain.py: run), imported straight from the archive, without
-# the ownership check this one stands for.
+# (rescue/zipmain.py: run), imported straight from the archive once its
+# CRC-32 is checked, without the ownership check this one stands for.
 python=$python_quoted
 archive=$archive_quoted
 $safe_path_text
@@ -397,6 +397,13 @@ archive = sys.argv[1]
 try:            # rescue/zipmain.py: this finds it (bytecode_folder), it runs
     sys.path[:0] = [archive + "/site-packages-%d%d" % sys.version_info[:2],
                     archive + "/site-packages"]
+    import zipimport, zlib      # zipimport checks no CRC-32: the package
+    tree = zipimport.zipimporter(sys.path[0])   # and zipmain, which it
+    for name in ("__init__", "zipmain"):        # runs first, are checked
+        name = "%srescue/%s.pyc" % (tree.prefix, name)
+        if name in tree._files and zlib.crc32(
+                tree.get_data(name)) != tree._files[name][7]:
+            raise ValueError("%s fails its CRC-32 check" % name)
     from rescue.zipmain import run
 except Exception as error:              # the archive cut short or damaged
     sys.stderr.write("ovs-rescue: error: %s is damaged (%s: %s): reinstall "

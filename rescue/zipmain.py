@@ -96,7 +96,8 @@ def checked_preload(archive, version_info=sys.version_info):
     zipimport checks no CRC (a flipped bit in bytecode can crash the
     interpreter), and preload checks every module after it, so it is
     checked first; zipimport would also read and unmarshal it twice more.
-    rescue/zipmain must be there too (see start).
+    rescue/zipmain must be there too: the launcher checks it and zipimport
+    loads it from there.
     """
     import marshal
     import zipimport
@@ -233,9 +234,9 @@ def start(archive, checked=False):
                 return say_damaged(archive, why)
             from rescue.preload import install
             if install(archive):
-                # The launcher imported this module through zipimport,
-                # unchecked: its bytes are checked now, from preload's one
-                # read, before anything more is run.
+                # The launcher checks these bytes before it runs them; a
+                # direct run never loads them, yet an archive with them
+                # damaged is damaged: checked from preload's one read.
                 sys.meta_path[0].payload(
                     bytecode_folder() + "/rescue/zipmain.pyc")
         from rescue.cli import exit_now, main as cli_main

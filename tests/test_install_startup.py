@@ -7,6 +7,7 @@ import pytest
 
 from rescue import zipmain
 from tests.hosts import K835
+from tests.zipdamage import _entry, python_tag
 from tests.test_install import (  # noqa: F401  (fixtures)
     bundle, host, install, leftovers, local_launcher, paths, python_runs,
     run_bundle, runtime_folders, staged_runtime, verbose_launcher_run)
@@ -22,10 +23,10 @@ def test_the_launcher_calls_the_zipapps_startup_in_a_few_lines(host,
                                                                install):
     assert install(host).returncode == 0
     script = launcher_script(host)
-    assert len(script.splitlines()) <= 15, script
+    assert len(script.splitlines()) <= 22, script
     assert "from rescue.zipmain import run\n" in script
     assert script.endswith("\nrun(archive, checked=True)")
-    for copied in ("preload", "zlib", "crc32", "exit_now", "say_damaged"):
+    for copied in ("preload", "marshal", "exit_now", "say_damaged"):
         assert copied not in script
 
 
@@ -49,8 +50,9 @@ class FakeSys:
 
 def test_the_launcher_leaves_only_init_and_zipmain_to_zipimport(
         host, install, tmp_path, python36):
-    """zipimport checks no CRC: zipmain checks preload's before it runs
-    those very bytes, and its own through preload, which loads the rest."""
+    """zipimport checks no CRC: the launcher checks these two before it
+    imports them, zipmain checks preload's before it runs those very
+    bytes, and preload checks each module it loads."""
     done = verbose_launcher_run(host, install, tmp_path, python36)[1]
     zipped = [line.split()[1] for line in done.stderr.splitlines()
               if " # loaded from Zip " in line]
@@ -194,3 +196,33 @@ def test_the_launchers_stat_reads_no_locale(host, install, tmp_path):
     assert stat_pids, "the launcher ran no stat"
     assert not [line for line in lines if line.split()[0] in stat_pids
                 and "/locale" in line]
+
+
+@pytest.mark.parametrize("module", ["__init__", "zipmain"])
+def test_the_two_modules_zipimport_loads_are_checked_before_they_run(
+        host, install, tmp_path, pyz_python, zipapp, module):
+    """zipimport checks no CRC-32: the launcher checks the package's
+    __init__ and zipmain against the archive's directory before it imports
+    them, so a flipped bit anywhere in them is one line and exit 3, never
+    damaged bytecode run (CPython's "XXX lineno" line, a crash)."""
+    install(host, python=pyz_python)
+    launcher, archive = local_launcher(host, tmp_path)
+    with open(zipapp, "rb") as handle:
+        data = handle.read()
+    name = "site-packages-%s/rescue/%s.pyc" % (python_tag(pyz_python),
+                                               module)
+    _, start, size = _entry(data, name)
+    said = set()
+    for fraction in (0.05, 0.3, 0.6, 0.95):
+        damaged = bytearray(data)
+        damaged[start + int(size * fraction)] ^= 0x04
+        with open(archive, "wb") as out:
+            out.write(bytes(damaged))
+        done = subprocess.run([launcher, "check", "--root", host,
+                               "--running-kernel", K835],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+        said.add((done.returncode, done.stdout, done.stderr))
+    assert said == {(3, "", "ovs-rescue: error: %s is damaged (ValueError: "
+                     "%s fails its CRC-32 check): reinstall it\n"
+                     % (archive, name))}

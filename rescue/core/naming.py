@@ -33,6 +33,7 @@ def datapath_module_in(paths, release):
                 return path
     return None
 
+
 # The boot links of XenServer 5.6-6.2, named by extlinux.conf's `xe` entry.
 IMAGE_LINK = "vmlinuz-2.6-xen"
 INITRD_LINK = "initrd-2.6-xen.img"

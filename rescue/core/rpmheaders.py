@@ -145,5 +145,3 @@ def arch_fits(arch, machine_arch):
     """Can a package of arch run where machine_arch's packages run?"""
     family, machine = arch_family(arch), arch_family(machine_arch)
     return family is None or machine is None or family == machine
-
-

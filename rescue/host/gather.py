@@ -7,8 +7,8 @@ from rescue.host import bootscan, rpmdb
 from rescue.errors import CannotInspect
 from rescue.core.records import record
 
-# Not needed to start rpm: imported while it answers (read_host), and
-# where used (the facts' and the boot links' modules among them).
+# Not needed to start rpm, so imported after it starts: these while it
+# answers (read_host), the facts' and the boot links' modules where used.
 AFTER_RPM_STARTS = ("rescue.host.statedir", "rescue.host.filedigest",
                     "rescue.host.kmodfile", "rescue.host.modinfo",
                     "rescue.core.rpmvercmp")
