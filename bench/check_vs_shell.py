@@ -128,7 +128,7 @@ def started(argv):
 
 def size_line(label, paths):
     total = sum(os.path.getsize(p) for p in paths)
-    return "%-26s %9d bytes" % (label, total)
+    return "%-30s %9d bytes" % (label, total)
 
 
 def figures_block(lines):
