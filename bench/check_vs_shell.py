@@ -36,6 +36,7 @@ from tests import hosts  # noqa: E402
 from tests.conftest import find_python36  # noqa: E402
 
 FILLER = 1500
+BLOCK = 10              # rounds per block of block_ratios
 STAGED_PYTHON = "/boot/ovs-rescue/runtime/python3"
 BLOCK_START = "<!-- figures: written by bench/check_vs_shell.py --write -->\n"
 BLOCK_END = "<!-- end of figures -->\n"
@@ -124,6 +125,15 @@ def started(argv):
     return [os.path.basename(line.split('"')[1])
             for line in done.stderr.splitlines()
             if "execve(" in line and "= 0" in line]
+
+
+def block_ratios(times, shell_times, block=None):
+    """The ratio of the medians in each block of BLOCK rounds: how far the
+    one figure moves with the machine within a run."""
+    block = block or BLOCK
+    return [statistics.median(times[start:start + block]) /
+            statistics.median(shell_times[start:start + block])
+            for start in range(0, len(times) - block + 1, block)]
 
 
 def size_line(label, paths):
@@ -250,6 +260,9 @@ def measure(args, work):
     say("launcher's helper processes before Python: %d (%s)"
         % (len(helpers), " ".join(helpers) or "none"))
     say("launcher target: <= 1.5x the shell check")
+    say("launcher x shell, each %d alternating runs apart: %s" % (
+        BLOCK, " ".join("%.2f" % ratio for ratio in block_ratios(
+            times["launcher + runtime"], times["shell check (bash)"]))))
     runtime_dir = os.path.realpath(os.path.dirname(runtime_python))
     files = sorted(os.listdir(runtime_dir))
     say(size_line("zipapp", [staged_pyz]))
