@@ -260,7 +260,7 @@ def measure(args, work):
     say("launcher's helper processes before Python: %d (%s)"
         % (len(helpers), " ".join(helpers) or "none"))
     say("launcher target: <= 1.5x the shell check")
-    say("launcher x shell, each %d alternating runs apart: %s" % (
+    say("launcher x shell, by blocks of %d rounds: %s" % (
         BLOCK, " ".join("%.2f" % ratio for ratio in block_ratios(
             times["launcher + runtime"], times["shell check (bash)"]))))
     runtime_dir = os.path.realpath(os.path.dirname(runtime_python))
