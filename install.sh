@@ -399,10 +399,11 @@ try:            # rescue/zipmain.py: this finds it (bytecode_folder), it runs
                     archive + "/site-packages"]
     import zipimport, zlib      # zipimport checks no CRC-32: the package
     tree = zipimport.zipimporter(sys.path[0])   # and zipmain, which it
-    for name in ("__init__", "zipmain"):        # runs first, are checked
+    files = getattr(tree, "_files", {})         # runs first, are checked
+    for name in ("__init__", "zipmain"):        # (3.13: no table, no tree)
         name = "%srescue/%s.pyc" % (tree.prefix, name)
-        if name in tree._files and zlib.crc32(
-                tree.get_data(name)) != tree._files[name][7]:
+        if name in files and zlib.crc32(
+                tree.get_data(name)) != files[name][7]:
             raise ValueError("%s fails its CRC-32 check" % name)
     from rescue.zipmain import run
 except Exception as error:              # the archive cut short or damaged
