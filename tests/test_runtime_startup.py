@@ -128,7 +128,6 @@ def test_the_two_zips_hold_no_module_twice(bundled):
     assert "json" in rest and not startup & rest
 
 
-
 def test_a_startup_file_the_tool_does_not_import_stops_the_build(
         monkeypatch):
     import build_runtime
