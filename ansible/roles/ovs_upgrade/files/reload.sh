@@ -38,11 +38,20 @@ die() { code=$1; shift; say "ovs-rescue reload: error: $*" >&2; exit "$code"; }
 field() { sed -n "s/^$2=//p" "$1" 2>/dev/null | sed -n 1p; }
 
 # Whether pid $1 is alive and is this script starting or running a reload
-# (after a reboot the pid may name another program).
+# (after a reboot the pid may name another program). A process in the
+# middle of an exec (the runner's own: sh, python, sh) reads as no
+# arguments for an instant: read once more before calling it another
+# program (a kernel thread's stay empty).
 runner_alive() {
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
   [ -r "/proc/$1/cmdline" ] || return 0
-  case $(tr '\000' ' ' < "/proc/$1/cmdline") in
+  _args=$(tr '\000' ' ' < "/proc/$1/cmdline" 2>/dev/null)
+  if [ -z "$_args" ]; then
+    sleep 1
+    kill -0 "$1" 2>/dev/null || return 1
+    _args=$(tr '\000' ' ' < "/proc/$1/cmdline" 2>/dev/null)
+  fi
+  case $_args in
     *" run "*|*" start "*) return 0 ;;
   esac
   return 1
